@@ -1,0 +1,97 @@
+"""The protocol every arithmetic module follows, vectorised over independent runs.
+
+A module holds R independent runs of one layer: every parameter carries a leading *runs*
+dimension, so that one forward/backward/optimiser step trains all R runs at once while
+no run ever reads another run's numbers (block independence, see `nalm/engine.py`).
+
+Shapes: inputs `x` are `[R, B, I]` (or `[1, B, I]`, broadcast to every run), outputs
+`[R, B, O]`; regularisers, sparsity errors and logged values are `[R]`.
+
+The protocol:
+
+* `reset_parameters(generators, runs=None)`: (re)initialise the runs listed in `runs`
+  (all when None); run `runs[k]` draws from `generators[k]` only, so its initial weights
+  do not depend on which block it is trained in.
+* `forward(x, log=None)`: the layer. When `log` is a dict, the module adds the values the
+  original logs during the training forward pass at log steps (sparsity errors, gate
+  means), keyed by the original TensorBoard tag.
+* `regularizers()`: raw regulariser terms by name, each `[R]`; the engine weights them with
+  the preset's schedules (`W`: sparsity regulariser under λ·s(t); `inalu`: iNALU's
+  saturation term; `gate`, `W_npu`: NPU-style terms under λ·(β or s)). The L1 term
+  over every parameter is the engine's, not the module's.
+* `project_()`: the in-place clamp after every optimiser step (NAU, NMU, ...).
+* `sparsity_error()`: the value the original export calls `sparse.error.max` (§5.3).
+"""
+
+import math
+
+import torch
+from torch import nn
+
+#: The original's TensorBoard namespace of the single layer (`single-module-benchmark.md` §3.4).
+LAYER_SCOPE = "network/layer_1"
+
+
+def sparsity_error(weights: torch.Tensor) -> torch.Tensor:
+    """SE(T) = max over elements of min(|T|, |1 - |T||), per run (§2.0): `[R, ...] -> [R]`."""
+    magnitude = weights.abs()
+    distance = torch.minimum(magnitude, (1 - magnitude).abs())
+    return distance.reshape(weights.shape[0], -1).amax(dim=1)
+
+
+def uniform_(parameter: torch.Tensor, runs, generators, low: float, high: float) -> None:
+    """Fill `parameter[run]` from U(low, high) with that run's own generator."""
+    for run, generator in zip(runs, generators):
+        sample = torch.rand(parameter.shape[1:], generator=generator, dtype=parameter.dtype)
+        parameter[run] = low + (high - low) * sample
+
+
+def normal_(parameter: torch.Tensor, runs, generators, mean: float, std: float) -> None:
+    """Fill `parameter[run]` from N(mean, std²) with that run's own generator."""
+    for run, generator in zip(runs, generators):
+        sample = torch.randn(parameter.shape[1:], generator=generator, dtype=parameter.dtype)
+        parameter[run] = mean + std * sample
+
+
+def xavier_uniform_bound(fan_in: int, fan_out: int, gain: float = 1.0) -> float:
+    """Glorot/Xavier uniform bound gain·√(6/(fan_in + fan_out))."""
+    return gain * math.sqrt(6.0 / (fan_in + fan_out))
+
+
+class ArithmeticModule(nn.Module):
+    """Base class: holds the sizes and the default (empty) protocol methods."""
+
+    #: registry names this class answers to (filled by `nalm.modules.register`)
+    names: tuple = ()
+
+    def __init__(self, input_size: int, output_size: int = 1, runs: int = 1):
+        super().__init__()
+        if input_size < 1 or output_size < 1 or runs < 1:
+            raise ValueError("input_size, output_size and runs must be positive")
+        self.input_size = input_size
+        self.output_size = output_size
+        self.runs = runs
+
+    def _runs(self, runs):
+        return list(range(self.runs)) if runs is None else [int(run) for run in runs]
+
+    @torch.no_grad()
+    def reset_parameters(self, generators, runs=None) -> None:
+        raise NotImplementedError
+
+    def forward(self, x: torch.Tensor, log: dict | None = None) -> torch.Tensor:
+        raise NotImplementedError
+
+    def regularizers(self) -> dict:
+        return {}
+
+    @torch.no_grad()
+    def project_(self) -> None:
+        """No clamp by default."""
+
+    @torch.no_grad()
+    def sparsity_error(self) -> torch.Tensor:
+        raise NotImplementedError
+
+    def extra_repr(self) -> str:
+        return f"input_size={self.input_size}, output_size={self.output_size}, runs={self.runs}"

@@ -1,0 +1,58 @@
+"""Neural Addition Unit (NAU).
+
+Madsen & Johansen, "Neural Arithmetic Units", ICLR 2020; benchmark settings from
+`single-module-benchmark.md` §2.6.
+
+    y = x · clamp(W, -1, 1)ᵀ
+
+* W ∈ ℝ^{O×I}, initialised U(-r, r) with r = min(0.5, √3·√(2/(I+O))) (0.5 for I = 2 and 10,
+  0.243733 for I = 100).
+* Sparsity regulariser (shape `linear`): R_W = mean(min(|W|, |1 - |W||)) on the raw W,
+  weighted by λ·s(t) in the loss.
+* After every optimiser step W is clamped in place to [-1, 1] (`--oob-mode clip`).
+* Logged: `nac/W/sparsity_error` = SE(clamp(W)).
+"""
+
+import math
+
+import torch
+from torch import nn
+
+from nalm.modules import register
+from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, sparsity_error, uniform_
+
+
+def nau_init_bound(input_size: int, output_size: int) -> float:
+    return min(0.5, math.sqrt(3.0) * math.sqrt(2.0 / (input_size + output_size)))
+
+
+@register("NAU")
+class NAU(ArithmeticModule):
+    TAG = f"{LAYER_SCOPE}/nac/W/sparsity_error"
+
+    def __init__(self, input_size: int, output_size: int = 1, runs: int = 1):
+        super().__init__(input_size, output_size, runs)
+        self.W = nn.Parameter(torch.zeros(runs, output_size, input_size))
+
+    @torch.no_grad()
+    def reset_parameters(self, generators, runs=None) -> None:
+        r = nau_init_bound(self.input_size, self.output_size)
+        uniform_(self.W, self._runs(runs), generators, -r, r)
+
+    def forward(self, x, log=None):
+        W = self.W.clamp(-1.0, 1.0)
+        if log is not None:
+            log[self.TAG] = sparsity_error(W.detach())
+        return torch.matmul(x, W.transpose(1, 2))
+
+    def regularizers(self):
+        W = self.W
+        return {"W": torch.minimum(W.abs(), (1 - W.abs()).abs()).mean(dim=(1, 2))}
+
+    @torch.no_grad()
+    def project_(self):
+        self.W.clamp_(-1.0, 1.0)
+
+    @torch.no_grad()
+    def sparsity_error(self):
+        return sparsity_error(self.W.clamp(-1.0, 1.0))
