@@ -1,0 +1,35 @@
+"""CSV files in the shape R's `write.csv(..., row.names = FALSE)` gives them.
+
+The original pipeline joins and reads its tables with R, so our tables keep its conventions:
+strings quoted, logicals as bare `TRUE`/`FALSE`, missing values as bare `NA`, numbers with
+up to 15 significant digits (R's `write.csv` default precision). pandas reads all of these
+back (`NA` → NaN, `TRUE`/`FALSE` → bool).
+"""
+
+import math
+
+import numpy as np
+import pandas as pd
+
+
+def _cell(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "NA"
+    if isinstance(value, (bool, np.bool_)):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        if math.isinf(value):
+            return "Inf" if value > 0 else "-Inf"
+        return f"{float(value):.15g}"
+    return '"' + str(value).replace('"', '""') + '"'
+
+
+def write_r_csv(frame: pd.DataFrame, path) -> None:
+    """Write `frame` like `write.csv(frame, path, row.names = FALSE)`."""
+    lines = [",".join(_cell(str(name)) for name in frame.columns)]
+    for row in frame.itertuples(index=False, name=None):
+        lines.append(",".join(_cell(value) for value in row))
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write("\n".join(lines) + "\n")
