@@ -96,7 +96,9 @@ class _EvaluationSet:
         for begin in range(0, samples, EVALUATION_CHUNK):
             end = min(begin + EVALUATION_CHUNK, samples)
             if self.shared:
-                x = self.inputs[:, begin:end]  # [1, n, I], broadcast over runs
+                # an explicit [R, n, I] view: a [1, n, I] batch would let matmul fold the runs
+                # into one gemm whose rounding depends on R
+                x = self.inputs[:, begin:end].expand(runs, -1, -1)
             else:
                 x = self.inputs[self.range_index, begin:end]
             error = module(x)[..., 0] - self.targets[:, begin:end]
@@ -142,7 +144,7 @@ class Block:
         self.module.reset_parameters(self.generators)
         self.parameters = [p for p in self.module.parameters() if p.requires_grad]
         self.optimizer = torch.optim.Adam(self.parameters, lr=hyper.learning_rate, foreach=True)
-        self.stream = TrainingStream([r.interpolation for r in self.runs], seeds, hyper.batch_size, task.input_size)
+        self.stream = TrainingStream(task, [r.interpolation for r in self.runs], seeds, self.offsets, hyper.batch_size)
         self.validation = _EvaluationSet(task, [r.interpolation for r in self.runs], offsets, VALIDATION_SEED)
         self.test = _EvaluationSet(task, [r.extrapolation for r in self.runs], offsets, TEST_SEED)
         self.reinit = (
@@ -194,8 +196,7 @@ class Block:
                 module.eval()
                 validation, test = self.validation.mse(module), self.test.mse(module)
                 module.train()
-            x = self.stream.next()
-            target = self.task.targets(x, self.offsets)
+            x, target = self.stream.next()
             extra = {} if log_step else None
             y = module(x, extra)[..., 0]
             criterion = (y - target).square().mean(dim=1)
@@ -230,8 +231,9 @@ class Block:
             if hyper.clip_grad_norm is not None:
                 _clip_grad_norm_per_run(self.parameters, hyper.clip_grad_norm)
             if hyper.clip_grad_value is not None:
-                torch._foreach_clamp_min_([p.grad for p in self.parameters], -hyper.clip_grad_value)
-                torch._foreach_clamp_max_([p.grad for p in self.parameters], hyper.clip_grad_value)
+                for p in self.parameters:
+                    if p.grad is not None:
+                        p.grad.clamp_(-hyper.clip_grad_value, hyper.clip_grad_value)
             self.optimizer.step()
             module.project_()
 

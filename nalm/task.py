@@ -130,50 +130,51 @@ def init_generator(seed: int) -> torch.Generator:
 
 
 class TrainingStream:
-    """Fresh batches of B inputs per iteration for R runs, generated in chunks of iterations.
+    """Fresh batches of B inputs and targets per iteration for R runs, made in chunks of iterations.
 
     Run r draws its uniforms from its own stream in iteration order, so its batches do not
     depend on the chunk size or on the other runs of the block. A mirrored range draws its
     side choices from a second stream of the same run (each element from either side with
-    probability 1/2, §1.4).
+    probability 1/2, §1.4). Targets are computed for a whole chunk at once.
     """
 
     #: float32 elements generated per chunk, across all runs
     CHUNK_ELEMENTS = 1 << 23
 
-    def __init__(self, ranges: list, seeds: list, batch_size: int, input_size: int):
-        self.ranges = ranges
-        self.batch_size = batch_size
-        self.input_size = input_size
+    def __init__(self, task: Task, ranges: list, seeds: list, offsets: torch.Tensor, batch_size: int):
+        self.task, self.ranges, self.offsets = task, ranges, offsets
+        self.batch_size, self.input_size = batch_size, task.input_size
         self.uniforms = [run_generator(seed, DATA_STREAM) for seed in seeds]
         self.sides = [run_generator(seed, SIDE_STREAM) if r.mirrored else None for r, seed in zip(ranges, seeds)]
         runs = len(ranges)
-        self.low = torch.tensor([r.parts[0][0] for r in ranges], dtype=torch.float32).view(1, runs, 1, 1)
-        self.width = torch.tensor([r.width for r in ranges], dtype=torch.float32).view(1, runs, 1, 1)
+        self.low = torch.tensor([r.parts[0][0] for r in ranges], dtype=torch.float32).view(runs, 1, 1, 1)
+        self.width = torch.tensor([r.width for r in ranges], dtype=torch.float32).view(runs, 1, 1, 1)
         self.mirrored = [i for i, r in enumerate(ranges) if r.mirrored]
-        self.chunk = max(1, min(1000, self.CHUNK_ELEMENTS // (runs * batch_size * input_size)))
-        self._buffer = np.empty((runs, self.chunk, batch_size, input_size), dtype=np.float32)
-        self._x = None
+        self.chunk = max(1, min(1000, self.CHUNK_ELEMENTS // (runs * batch_size * self.input_size)))
+        self._buffer = np.empty((runs, self.chunk, batch_size, self.input_size), dtype=np.float32)
+        self._x = torch.from_numpy(self._buffer)  # shares memory: refilled in place
+        self._targets = None
         self._position = self.chunk
 
     def _refill(self) -> None:
         for run, generator in enumerate(self.uniforms):
             generator.random(out=self._buffer[run], dtype=np.float32)
-        u = torch.from_numpy(self._buffer).transpose(0, 1)  # [C, R, B, I]
-        low = self.low
-        if self.mirrored:
-            low = low.expand(self.chunk, -1, self.batch_size, self.input_size).clone()
-            for run in self.mirrored:
-                (lo0, _), (lo1, _) = self.ranges[run].parts
-                choose = self.sides[run].integers(0, 2, size=(self.chunk, self.batch_size, self.input_size))
-                low[:, run] = torch.from_numpy(np.where(choose == 1, lo0, lo1).astype(np.float32))
-        self._x = (low + self.width * u).contiguous()
+        x = self._x
+        x.mul_(self.width).add_(self.low)
+        for run in self.mirrored:
+            (lo0, _), (lo1, _) = self.ranges[run].parts
+            choose = self.sides[run].integers(0, 2, size=x.shape[1:])
+            # u·w + lo0 becomes u·w + lo1 where side 1 is chosen: the sides have equal widths.
+            x[run] += torch.from_numpy(np.where(choose == 1, 0.0, lo1 - lo0).astype(np.float32))
+        runs = x.shape[0]
+        flat = x.view(runs, self.chunk * self.batch_size, self.input_size)
+        self._targets = self.task.targets(flat, self.offsets).view(runs, self.chunk, self.batch_size)
         self._position = 0
 
-    def next(self) -> torch.Tensor:
-        """The next batch, [R, B, I] float32."""
+    def next(self):
+        """The next batch: inputs [R, B, I] and targets [R, B], float32."""
         if self._position == self.chunk:
             self._refill()
-        x = self._x[self._position]
+        k = self._position
         self._position += 1
-        return x
+        return self._x[:, k], self._targets[:, k]
