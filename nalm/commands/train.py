@@ -1,0 +1,124 @@
+"""`nalm train`: train one block of runs and write one directory per run (docs/run-format.md)."""
+
+import re
+import sys
+import time
+
+from nalm.errors import UserError
+
+SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+def parse_seeds(text: str) -> list:
+    """`0-24`, `0,3,7` or a mix such as `0-4,9`; each seed once, in the order given."""
+    seeds = []
+    for part in str(text).split(","):
+        part = part.strip()
+        match = re.fullmatch(r"(\d+)(?:-(\d+))?", part)
+        if not match:
+            raise UserError(f"malformed seeds {text!r}: expected a list such as '0-24' or '0,3,7'")
+        first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+        if last < first:
+            raise UserError(f"malformed seeds {text!r}: range {part!r} ends before it starts")
+        seeds.extend(range(first, last + 1))
+    if len(set(seeds)) != len(seeds):
+        raise UserError(f"malformed seeds {text!r}: a seed is listed twice")
+    return seeds
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "train",
+        help="train a block of runs (one module preset, op and input size; many seeds and range pairs)",
+        description="Train every (range pair, seed) combination as one vectorised block. "
+        "Writes <out>/<range-id>/seed<k>/{events.out.tfevents.0.nalm,run.json,metrics.csv}.",
+    )
+    parser.add_argument("--preset", required=True, help="module preset, e.g. NAU (see `nalm modules`)")
+    parser.add_argument("--op", required=True, choices=["add", "sub", "mul", "div"])
+    parser.add_argument("--input-size", type=int, default=2, help="I (default 2)")
+    parser.add_argument("--subset-ratio", type=float, default=None,
+                        help="operand subset ratio (default: 0.5, 0.1, 0.01 for I = 2, 10, 100)")
+    parser.add_argument("--overlap-ratio", type=float, default=0.0)
+    parser.add_argument("--interpolation-range", action="append", required=True, metavar="RANGE",
+                        help="training/validation range, e.g. '[1,2]'; repeat to add range pairs")
+    parser.add_argument("--extrapolation-range", action="append", required=True, metavar="RANGE",
+                        help="test range, e.g. '[2,6]' or '[[-6,-2],[2,6]]'; paired in order")
+    parser.add_argument("--range-id", action="append", metavar="ID",
+                        help="directory name of each range pair (default: derived from the ranges)")
+    parser.add_argument("--seeds", required=True, help="'0-24', '0,3,7' or a mix")
+    parser.add_argument("--iterations", type=int, default=50_000, help="updates after t = 0 (default 50000)")
+    parser.add_argument("--log-interval", type=int, default=1000)
+    parser.add_argument("--out", required=True, help="output directory")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
+                        help="override a preset hyper-parameter, e.g. regularizer_ramp=[50000,75000]")
+    parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads (default 1)")
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    parser.set_defaults(func=run)
+    return parser
+
+
+def _range_pairs(args):
+    from nalm.ranges import parse_range
+
+    if len(args.interpolation_range) != len(args.extrapolation_range):
+        raise UserError(
+            f"{len(args.interpolation_range)} interpolation ranges but {len(args.extrapolation_range)} "
+            "extrapolation ranges: they are paired in order"
+        )
+    pairs = [(parse_range(i), parse_range(e)) for i, e in zip(args.interpolation_range, args.extrapolation_range)]
+    ids = args.range_id or [f"i{i.slug}-e{e.slug}" for i, e in pairs]
+    if len(ids) != len(pairs):
+        raise UserError(f"{len(ids)} range ids for {len(pairs)} range pairs: give one --range-id per pair")
+    for range_id in ids:
+        if not SAFE_ID.match(range_id):
+            raise UserError(f"bad range id {range_id!r}: expected letters, digits, '_', '.' or '-'")
+    if len(set(ids)) != len(ids):
+        raise UserError(f"range ids {ids!r} are not distinct")
+    return [(i, e, range_id) for (i, e), range_id in zip(pairs, ids)]
+
+
+def run(args) -> int:
+    import torch
+
+    from nalm.engine import RunSpec, train_block
+    from nalm.presets import parse_override, resolve
+    from nalm.runio import write_run
+    from nalm.task import Task
+
+    if args.iterations < 0:
+        raise UserError(f"bad --iterations {args.iterations}: expected a number >= 0")
+    if args.log_interval < 1:
+        raise UserError(f"bad --log-interval {args.log_interval}: expected a number >= 1")
+    if args.threads < 1:
+        raise UserError(f"bad --threads {args.threads}: expected a number >= 1")
+    if args.device == "cuda" and not torch.cuda.is_available():
+        raise UserError("--device cuda: no CUDA device is available to this torch build")
+    hyper = resolve(args.preset, args.op, dict(parse_override(text) for text in args.overrides))
+    task = Task(args.op, args.input_size, args.subset_ratio, args.overlap_ratio)
+    seeds = parse_seeds(args.seeds)
+    runs = [RunSpec(i, e, range_id, seed) for i, e, range_id in _range_pairs(args) for seed in seeds]
+    torch.set_num_threads(args.threads)
+
+    total = args.iterations + 1
+    progress, bar = None, None
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=total * len(runs), unit=" run-it", unit_scale=True, desc=f"{args.preset} {args.op}")
+        progress = lambda t: bar.update(len(runs)) if t % 100 == 99 or t == total - 1 else None  # noqa: E731
+    started = time.perf_counter()
+    logs = train_block(hyper, task, runs, args.iterations, args.log_interval, args.device, progress)
+    seconds = time.perf_counter() - started
+    if bar is not None:
+        bar.n = total * len(runs)
+        bar.close()
+    for log in logs:
+        write_run(args.out, hyper, task, log, args.iterations, args.log_interval)
+    diverged = sum(1 for log in logs if log.diverged and log.diverged[-1])
+    print(
+        f"nalm train: {args.preset} {args.op} I={args.input_size}: {len(runs)} runs x {total} iterations "
+        f"in {seconds:.1f} s ({len(runs) * total / max(seconds, 1e-9):,.0f} run-iterations/s), "
+        f"{diverged} diverged -> {args.out}",
+        file=sys.stderr,
+    )
+    return 0
