@@ -39,6 +39,22 @@ def sparsity_error(weights: torch.Tensor) -> torch.Tensor:
     return distance.reshape(weights.shape[0], -1).amax(dim=1)
 
 
+def nau_sparsity_regularizer(weights: torch.Tensor) -> torch.Tensor:
+    """mean(min(|T|, |1 - |T||)) per run: the NAU-style sparsity term, minima at -1, 0 and 1."""
+    magnitude = weights.abs()
+    return torch.minimum(magnitude, (1 - magnitude).abs()).reshape(weights.shape[0], -1).mean(dim=1)
+
+
+def nmu_sparsity_regularizer(weights: torch.Tensor) -> torch.Tensor:
+    """mean(min(|T|, |1 - T|)) per run: the NMU-style sparsity term, minima at 0 and 1."""
+    return torch.minimum(weights.abs(), (1 - weights).abs()).reshape(weights.shape[0], -1).mean(dim=1)
+
+
+def negative_phase(x: torch.Tensor) -> torch.Tensor:
+    """π where x < 0, else 0, as the NPU computes it: max(-sign(x), 0)·π, so x = 0 gives 0."""
+    return torch.clamp(-torch.sign(x), min=0.0) * math.pi
+
+
 def uniform_(parameter: torch.Tensor, runs, generators, low: float, high: float) -> None:
     """Fill `parameter[run]` from U(low, high) with that run's own generator."""
     for run, generator in zip(runs, generators):
