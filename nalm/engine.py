@@ -202,22 +202,28 @@ class Block:
             criterion = (y - target).square().mean(dim=1)
 
             regularizer = zero
-            terms = module.regularizers()
             s = ramp(t, ramp_start, ramp_end)
-            if "W" in terms and hyper.regularizer and s:
-                regularizer = regularizer + (hyper.regularizer * s) * terms["W"]
             if self.uses_beta and t > 0 and t % hyper.beta_step == 0:
                 beta_value = beta_schedule(t, *hyper.beta, hyper.beta_step, hyper.beta_growth)
+            npu_scale = (beta_value or 0.0) if hyper.reg_scale_type == "heim" else s
+            # weights of the module's regulariser terms at t; a term with weight 0 is not computed
+            weights = {
+                "W": hyper.regularizer * s,
+                "W_npu": hyper.regularizer_npu_w * npu_scale,
+                "gate": hyper.regularizer_gate * npu_scale,
+                "inalu": inalu["weight"] if inalu is not None and t > inalu["after_iteration"] else 0.0,
+            }
+            if any(weights.values()):
+                for name, term in module.regularizers().items():
+                    weight = weights.get(name, 0.0)
+                    if not weight:
+                        continue
+                    if name == "inalu":
+                        # only runs whose last logged validation MSE is below the bound (§2.5)
+                        weight = weight * (last_validation < inalu["mse_below"]).float()
+                    regularizer = regularizer + weight * term
             if hyper.l1:
                 regularizer = regularizer + beta_value * _per_run_l1(self.parameters)
-            npu_scale = beta_value if hyper.reg_scale_type == "heim" else s
-            if "W_npu" in terms and hyper.regularizer_npu_w:
-                regularizer = regularizer + (hyper.regularizer_npu_w * npu_scale) * terms["W_npu"]
-            if "gate" in terms and hyper.regularizer_gate:
-                regularizer = regularizer + (hyper.regularizer_gate * npu_scale) * terms["gate"]
-            if inalu is not None and "inalu" in terms and t > inalu["after_iteration"]:
-                gate = (last_validation < inalu["mse_below"]).float()
-                regularizer = regularizer + inalu["weight"] * gate * terms["inalu"]
             loss = criterion + regularizer
 
             if log_step:

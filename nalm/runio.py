@@ -13,7 +13,7 @@ from pathlib import Path
 from nalm import __version__
 from nalm.atomic import write_text_atomic
 from nalm.events import event_file_name, write_event_file
-from nalm.runname import format_run_name
+from nalm.runname import LAYER_OF_MODULE, format_run_name
 
 METRICS_COLUMNS = ("step", "interpolation_mse", "extrapolation_mse", "sparsity_error", "diverged")
 
@@ -50,8 +50,9 @@ def original_run_name(hyper, task, spec) -> str:
         regualizer_beta_end=hyper.beta[1],
         regualizer_beta_step=hyper.beta_step,
         regualizer_beta_growth=_integral(hyper.beta_growth),
-        regualizer_npu_w=hyper.regularizer_npu_w,
-        regualizer_gate=hyper.regularizer_gate,
+        # 0 is the original's int default; a value given on its command line is a float
+        regualizer_npu_w=hyper.regularizer_npu_w or 0,
+        regualizer_gate=hyper.regularizer_gate or 0,
         reg_scale_type=hyper.reg_scale_type,
         clip_grad_norm=hyper.clip_grad_norm,
         clip_grad_value=hyper.clip_grad_value,
@@ -62,7 +63,10 @@ def original_run_name(hyper, task, spec) -> str:
     if hyper.reinit is not None:
         fields["reinit_epoch_interval"] = hyper.reinit["interval"]
         fields["reinit_max_stored_losses"] = hyper.reinit["max_stored_losses"]
-    return format_run_name(module=hyper.module, **fields)
+    if hyper.module in LAYER_OF_MODULE:
+        return format_run_name(module=hyper.module, **fields)
+    # modules the benchmark's script does not know: field 1 is the layer type, lower-cased
+    return format_run_name(layer=str(original.get("layer_type", hyper.module)).lower(), **fields)
 
 
 def _number(value) -> str:

@@ -106,6 +106,10 @@ class Task:
     def targets(self, x: torch.Tensor, offsets: torch.Tensor) -> torch.Tensor:
         """a ∘ b for float32 training inputs `x` [R, B, I] with per-run `offsets` [R] -> [R, B]."""
         runs, batch, _ = x.shape
+        if bool((offsets == offsets[0]).all()):
+            # one offset for the whole block (always for I = 2): plain slices, no gather
+            a, b = (x[:, :, start:end].sum(dim=2) for start, end in self.subsets(int(offsets[0]))[:2])
+            return apply_op(self.op, a, b)
         operands = []
         for start, end in self.subsets(0)[:2]:
             index = offsets.view(runs, 1, 1) + torch.arange(start, end).view(1, 1, -1)
