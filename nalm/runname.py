@@ -31,6 +31,10 @@ LAYER_OF_MODULE = {
     "MulMCFC": "mulmcfc",
     "MulMCFCSignINALU": "mulmcfcsigninalu",
     "MulMCFCSignRealNPU": "mulmcfcsignrealnpu",
+    # The division-module paper's units (presets_division.yaml, `original.layer_type`).
+    "NRU": "nru",
+    "NMRU": "signnmru",
+    "NMRU-plain": "nmru",
 }
 MODULE_OF_LAYER = {layer: module for module, layer in LAYER_OF_MODULE.items()}
 

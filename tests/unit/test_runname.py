@@ -96,7 +96,7 @@ def test_field_one_names():
         "NAC+": "nac", "NAC*": "mnac", "NALU": "nalu", "G-NALU": "nalu-gr", "iNALU": "inalu",
         "NAU": "reregualizedlinearnac", "NMU": "reregualizedlinearmnac", "NPU": "npu", "RealNPU": "realnpu",
         "MCFC": "mcfc", "MulMCFC": "mulmcfc", "MulMCFCSignINALU": "mulmcfcsigninalu",
-        "MulMCFCSignRealNPU": "mulmcfcsignrealnpu",
+        "MulMCFCSignRealNPU": "mulmcfcsignrealnpu", "NRU": "nru", "NMRU": "signnmru", "NMRU-plain": "nmru",
     }
     assert R_MODEL_LABEL["RealNPU"] == "Real NPU" and R_MODEL_LABEL["MulMCFCSignINALU"] == "MulMCFC (sign: iNALU)"
     for module in LAYER_OF_MODULE:
@@ -138,3 +138,22 @@ def test_unknown_module_or_field():
         format_run_name(module="Tanh")
     with pytest.raises(UserError, match="unknown run-name field"):
         format_run_name(module="NAU", learning_rat=0.1)
+
+
+def test_presets_field_one_agrees_with_their_original_layer_type():
+    # §5.2 field 1 = layer_type.lower(), plus `-gr` for a golden-ratio NAC weight on NALU/NAC.
+    from pathlib import Path
+
+    import yaml
+
+    import nalm
+
+    for path in sorted(Path(nalm.__file__).parent.glob("presets*.yaml")):
+        for name, preset in yaml.safe_load(path.read_text()).items():
+            if not isinstance(preset, dict) or "original" not in preset:
+                continue
+            original = preset["original"]
+            layer = original["layer_type"].lower()
+            if original.get("nac_weight") == "golden-ratio" and original["layer_type"] in ("NALU", "NAC"):
+                layer += "-gr"
+            assert LAYER_OF_MODULE[preset["module"]] == layer, (path.name, name)
