@@ -21,9 +21,17 @@ def validate_config(config, schema_path):
     validator = jsonschema.Draft202012Validator(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(config))
     if error is not None:
+        path, message = list(error.absolute_path), error.message
+        if error.validator == "additionalProperties" and "properties" in error.schema:
+            known = error.schema["properties"]
+            path.append(sorted(set(error.instance) - set(known))[0])
+            message = f"unknown key (expected one of: {', '.join(known)})"
+        elif error.validator == "required":
+            missing = [key for key in error.validator_value if key not in error.instance]
+            path.append(missing[0])
+            message = "missing"
         raise WorkflowError(
-            f"bad config key '{_config_key(error.absolute_path)}': {error.message} "
-            f"(see config/README.md)"
+            f"bad config key '{_config_key(path)}': {message} (see config/README.md)"
         )
     for range_id in config["range_ids"]:
         if range_id not in config["ranges"]:

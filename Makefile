@@ -1,0 +1,70 @@
+# Two commands on a fresh machine (README "Quick start"):
+#     make fig14     # results/figures/fig14_add.pdf at full paper fidelity
+#     make test      # the test suite
+# Each sets up $(VENV) first (python3 -m venv + pip; torch is the CPU build, never CUDA).
+# Extra snakemake arguments: make fig14 ARGS='--dry-run'
+
+VENV ?= .venv
+PYTHON ?= python3
+ARGS ?=
+TORCH_CPU_INDEX ?= https://download.pytorch.org/whl/cpu
+
+BIN := $(VENV)/bin
+# The rules call `nalm` from PATH: put this venv first.
+SNAKEMAKE := PATH="$(abspath $(BIN)):$$PATH" $(BIN)/snakemake
+
+FIGURES := fig14_add fig15_sub fig16_mul fig17_div fig18_inalu_in10_add \
+           fig19_nau_in10_add_sub fig20_nau_in100_sub
+
+.PHONY: help venv figures quick test lint dry-run report archive profiles \
+        $(foreach f,$(FIGURES),$(firstword $(subst _, ,$(f))))
+
+help:
+	@echo "make fig14 .. fig20   one figure (results/figures/), full paper fidelity"
+	@echo "make figures          all of figures 14-20"
+	@echo "make quick            figure 14 from the smoke preset (config/quick.yaml)"
+	@echo "make test             the test suite"
+	@echo "make lint             snakemake --lint"
+	@echo "make dry-run          what would run for all figures (job counts)"
+	@echo "make report           results/report.html (after a run)"
+	@echo "make archive          results/nalm-workflow.tar.gz (code, config, envs; needs conda)"
+	@echo "make profiles         link workflow/profiles/{lsf,slurm} for --profile NAME"
+	@echo "Pass snakemake options with ARGS='...'; the environment is $(VENV)."
+
+venv: $(VENV)/.installed
+
+# torch first, pinned to its CPU build: a local wheel if pip finds one (find-links),
+# otherwise the PyTorch CPU index. Then the package with the workflow and test extras.
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet 'torch==2.13.0+cpu' \
+	  || $(BIN)/python -m pip install --quiet 'torch==2.13.0+cpu' --extra-index-url $(TORCH_CPU_INDEX)
+	$(BIN)/python -m pip install --quiet --editable '.[workflow,test]'
+	touch $@
+
+$(foreach f,$(FIGURES),$(firstword $(subst _, ,$(f)))): %: venv
+	$(SNAKEMAKE) results/figures/$(filter $*_%,$(FIGURES)).pdf $(ARGS)
+
+figures: venv
+	$(SNAKEMAKE) $(ARGS)
+
+quick: venv
+	$(SNAKEMAKE) results/figures/fig14_add.pdf --configfile config/quick.yaml $(ARGS)
+
+test: venv
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest $(ARGS)
+
+lint: venv
+	$(SNAKEMAKE) --lint
+
+dry-run: venv
+	$(SNAKEMAKE) --dry-run --quiet rules $(ARGS)
+
+report: venv
+	$(SNAKEMAKE) --report results/report.html $(ARGS)
+
+archive: venv
+	$(SNAKEMAKE) --archive results/nalm-workflow.tar.gz $(ARGS)
+
+profiles: venv
+	$(BIN)/nalm profiles install $(ARGS)

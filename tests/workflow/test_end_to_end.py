@@ -1,0 +1,52 @@
+"""The quick preset end to end: figure 14 in a temporary directory, then idempotence and
+precise reruns. Seconds of training (config/quick.yaml)."""
+
+import pytest
+
+from _workflow import PAPER_CONFIG, QUICK_CONFIG, job_counts, missing_commands, snakemake
+
+pytestmark = [pytest.mark.workflow, pytest.mark.slow]
+
+FIGURE = "results/figures/fig14_add.pdf"
+CONFIGS = ["--configfile", str(PAPER_CONFIG), str(QUICK_CONFIG)]
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    missing = missing_commands("train", "export", "summarize", "plot")
+    if missing:
+        pytest.skip(f"nalm {', '.join(missing)} not built yet: the end-to-end run needs them")
+    workdir = tmp_path_factory.mktemp("quick")
+    result = snakemake(FIGURE, "--cores", "2", *CONFIGS, workdir=workdir)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
+    return workdir
+
+
+def test_quick_run_makes_figure_14(finished_run):
+    figures = finished_run / "results" / "figures"
+    assert (figures / "fig14_add.pdf").read_bytes()[:5] == b"%PDF-"
+    assert (figures / "fig14_add_plot_data.csv").stat().st_size > 0
+    assert (figures / "fig14_add.tex").stat().st_size > 0
+    # every run of the block has its own directory, complete (metrics.csv written last)
+    runs = sorted((finished_run / "results" / "runs" / "in2_add_NAU").glob("r*/seed*/metrics.csv"))
+    assert [p.parent.relative_to(p.parents[2]).as_posix() for p in runs] == [
+        "r2/seed0", "r2/seed1", "r7/seed0", "r7/seed1"
+    ]  # fmt: skip
+
+
+def test_second_run_does_nothing(finished_run):
+    result = snakemake(FIGURE, "--dry-run", "--cores", "2", *CONFIGS, workdir=finished_run)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert job_counts(result.stdout + result.stderr) == {}
+    assert "Nothing to be done" in result.stdout + result.stderr
+
+
+def test_changing_one_experiment_reruns_only_it(finished_run, tmp_path):
+    changed = tmp_path / "changed.yaml"
+    changed.write_text("experiments: {in2_add_NAU: {set: {learning_rate: 0.002}}}\n")
+    result = snakemake(FIGURE, "--dry-run", "--cores", "2", *CONFIGS, str(changed), workdir=finished_run)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    assert job_counts(output) == {"train": 1, "export": 1, "summarize": 1, "plot": 1}
+    assert "wildcards: experiment=in2_add_NAU, block=" in output
+    assert "Params have changed since last execution" in output
