@@ -40,6 +40,8 @@ def orthogonal_(parameter: torch.Tensor, runs, generators) -> None:
 
 @register("MCFC")
 class MCFC(ArithmeticModule):
+    """MCFC: y = σ(w + b) ⊙ (x · softmax(r)), mass-conserving addition."""
+
     JUNCTION_TAG = f"{LAYER_SCOPE}/MCFC/mcfc_junction/sparsity_error"
     OUT_GATE_TAG = f"{LAYER_SCOPE}/MCFC/mcfc_out_gate/sparsity_error"
 
@@ -84,6 +86,8 @@ class MCFC(ArithmeticModule):
 
 @register("MulMCFC")
 class MulMCFC(MCFC):
+    """MulMCFC: y = exp(MCFC(log x) + c), positive inputs only."""
+
     BIAS_TAG = f"{LAYER_SCOPE}/MulMCFC/mulmcfc_bias/sparsity_error"
 
     def __init__(self, input_size: int, output_size: int = 1, runs: int = 1):
@@ -111,6 +115,8 @@ class MulMCFC(MCFC):
 
 @register("MulMCFCSignINALU")
 class MulMCFCSignINALU(MulMCFC):
+    """MulMCFC on |x| with the iNALU-style sign product."""
+
     def _magnitude(self, x):
         return x.abs()
 
@@ -121,6 +127,8 @@ class MulMCFCSignINALU(MulMCFC):
 
 @register("MulMCFCSignRealNPU")
 class MulMCFCSignRealNPU(MulMCFC):
+    """MulMCFC on |x| with the Real-NPU-style sign cos(k·s) and a learned gate g."""
+
     GATE_TAG = f"{LAYER_SCOPE}/MulMCFC/mulmcfcsignrealnpu_g_hat/sparsity_error"
 
     def __init__(self, input_size: int, output_size: int = 1, runs: int = 1):

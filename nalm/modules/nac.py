@@ -49,6 +49,8 @@ def nac_weight(W_hat: torch.Tensor, M_hat: torch.Tensor) -> torch.Tensor:
 
 @register("NAC+")
 class NAC(ArithmeticModule):
+    """NAC+: y = x·Wᵀ with W = tanh(Ŵ) ⊙ σ(M̂)."""
+
     TAG = f"{LAYER_SCOPE}/nac/W/sparsity_error"
 
     def __init__(self, input_size: int, output_size: int = 1, runs: int = 1):
@@ -76,5 +78,7 @@ class NAC(ArithmeticModule):
 
 @register("NAC*", "NAC•")
 class MultiplicativeNAC(NAC):
+    """NAC•: y = exp(log(|x| + 1e-7)·Wᵀ) with the NAC+ weight."""
+
     def forward(self, x, log=None):
         return torch.exp(super().forward(torch.log(x.abs() + LOG_EPS), log))

@@ -34,6 +34,8 @@ GOLDEN_RATIO = (1 + math.sqrt(5)) / 2
 
 @register("NALU")
 class NALU(ArithmeticModule):
+    """NALU: a gated mix of a NAC+ and a log-space NAC sharing one weight."""
+
     GATE_TAG = f"{LAYER_SCOPE}/nalu/gate/mean"
     W_TAG = f"{LAYER_SCOPE}/nalu/nac/W/sparsity_error"
 
@@ -80,6 +82,8 @@ class NALU(ArithmeticModule):
 
 @register("G-NALU")
 class GoldenRatioNALU(NALU):
+    """G-NALU: the NALU with base-φ sigmoid and tanh in its weight and gate."""
+
     @staticmethod
     def _sigmoid(z):
         return 1 / (1 + torch.pow(GOLDEN_RATIO, -z))

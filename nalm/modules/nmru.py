@@ -38,6 +38,8 @@ EPS = torch.finfo(torch.float32).eps
 
 @register("NMRU-plain")
 class PlainNMRU(ArithmeticModule):
+    """Plain NMRU: an NMU over [x, 1/x] (the original's layer type `NMRU`)."""
+
     TAG = f"{LAYER_SCOPE}/nmru/W/sparsity_error"
 
     def __init__(self, input_size: int, output_size: int = 1, runs: int = 1):
@@ -76,6 +78,8 @@ class PlainNMRU(ArithmeticModule):
 
 @register("NMRU", "SignNMRU")
 class NMRU(PlainNMRU):
+    """NMRU: an NMU over [|x|, |1/x|] with the sign retrieved as cos(π·[x̃ < 0]·Wᵀ)."""
+
     TAG = f"{LAYER_SCOPE}/nmru-sign/W/sparsity_error"
 
     def forward(self, x, log=None):

@@ -52,6 +52,8 @@ W_REGULARIZERS = ("W", "bias")
 
 @register("RealNPU")
 class RealNPU(ArithmeticModule):
+    """Real NPU: y = exp(log r·W_re) ⊙ cos(k·W_re), gated magnitude r and phase k."""
+
     SCOPE = f"{LAYER_SCOPE}/real_npu"
     CLIPS = ("none", "w", "g", "wg")
 
@@ -108,6 +110,8 @@ class RealNPU(ArithmeticModule):
 
 @register("NPU")
 class NPU(RealNPU):
+    """NPU: the real part of exp((W_re + i·W_im)·log x), gated as the Real NPU."""
+
     SCOPE = f"{LAYER_SCOPE}/npu"
     CLIPS = ("none", "w", "g", "wg", "wig")
 

@@ -63,3 +63,18 @@ def test_shared_input_broadcasts_to_every_run(name, options, training):
     for value in module.regularizers().values():
         assert value.shape == (4,)
 
+
+
+def test_logged_sparsity_tags_are_those_of_the_original_event_files():  # §3.4
+    from _original_events import readout_rows
+
+    original = {}
+    for row in readout_rows():
+        tags = {item.split("=")[0] for item in row["sparsity_tags"].split(";") if item}
+        original.setdefault(row["module_dir"], set()).update(tags)
+    for module_dir, tags in original.items():
+        module = build(module_dir, input_size=2, runs=1)
+        module.reset_parameters(generators([0]))
+        log = {}
+        module(torch.ones(1, 2, 2), log)
+        assert {tag for tag in log if tag.endswith("/sparsity_error")} == tags, module_dir
