@@ -11,11 +11,11 @@ Primer's figures 14-20).
     MulMCFCSignINALU:    y = exp(MCFC(log |x|) + c) ⊙ Π_i (sign(x_i)·|j_i| + 1 - |j_i|)
     MulMCFCSignRealNPU:  y = exp(MCFC(log |x|) + c) ⊙ cos(k · j),  k = clamp(g, 0, 1)·π·[x < 0]
 
-* r and w ∈ ℝ^{O×1} orthogonal (a random unit vector; ±1 for 1×1), drawn w first; b = 0, the
-  MulMCFC bias c ∈ ℝ^{O} = 0, the sign gate g ∈ ℝ^{I} = 0.5.
+* r ∈ ℝ^{I×O} and w ∈ ℝ^{O×1} orthogonal (for O = 1 a random unit column; ±1 for w), drawn
+  w first; b ∈ ℝ^{O} = 0, the MulMCFC bias c ∈ ℝ^{O} = 0, the sign gate g ∈ ℝ^{I} = 0.5.
 * Regulariser `W` = -(mean(r²) + mean(w²) + mean(b²)), weighted by λ·s(t). It is negative as
   in the original, so it rewards large parameters and the loss is unbounded below.
-  MulMCFCSignRealNPU adds `gate` = mean(min(|g|, |1 - g|)) (weighted by λ_gate·s(t)).
+  MulMCFCSignRealNPU adds `gate` = mean(min(|g|, |1 - g|)), weighted by λ_gate·s(t).
 * No clamp (g is clamped only in the forward pass).
 * Logged, in the original's order: `MulMCFC/mulmcfc_bias/sparsity_error`,
   `MulMCFC/mulmcfcsignrealnpu_g_hat/sparsity_error`, `MCFC/mcfc_junction/sparsity_error`,

@@ -1,6 +1,6 @@
 """Neural Power Unit (NPU, complex weights) and Real NPU.
 
-Heim, Rechenberg, Kaltenborn & Pöhlmann (NPU), "Neural Power Units", NeurIPS 2020; Real NPU
+Heim, Pevný & Šmídl, "Neural Power Units", NeurIPS 2020 (NPU, Real NPU); the Real NPU
 variants from Mistry, Farrahi & Hare, "Exploring the Learning Mechanisms of Neural Division
 Modules", TMLR 2022. Settings from `single-module-benchmark.md` §2.8, §2.9 and
 `division-modules.md` §1.1, §1.2, §1.5.
