@@ -32,13 +32,13 @@ class ReinitTest:
         """The validation MSE logged at `iteration` (a log step), per run."""
         self.logged[:, iteration // self.log_interval] = validation_mse
 
-    def _moments(self, first: np.ndarray, last: np.ndarray):
-        """Mean and population variance of v(u) over u in [first_r, last_r], per run."""
+    def _moments(self, runs: np.ndarray, first: np.ndarray, last: np.ndarray):
+        """Mean and population variance of v(u) over u in [first_k, last_k] for each run `runs[k]`."""
         lo = np.maximum(first[:, None], self._block_first[None, :])
         hi = np.minimum(last[:, None], self._block_last[None, :])
         counts = np.clip(hi - lo + 1, 0, None).astype(np.float64)
         total = counts.sum(axis=1)
-        values = np.where(counts > 0, self.logged, 0.0)
+        values = np.where(counts > 0, self.logged[runs], 0.0)
         mean = (counts * values).sum(axis=1) / total
         variance = (counts * (values - mean[:, None]) ** 2).sum(axis=1) / total
         return mean, variance
@@ -55,8 +55,8 @@ class ReinitTest:
         if eligible.size == 0:
             return eligible
         start, half = self.start[eligible], length[eligible] // 2
-        mean_first, _ = self._moments(start, start + half - 1)
-        mean_last, var_last = self._moments(start + half, np.full_like(start, iteration))
+        mean_first, _ = self._moments(eligible, start, start + half - 1)
+        mean_last, var_last = self._moments(eligible, start + half, np.full_like(start, iteration))
         with np.errstate(invalid="ignore"):
             fire = (mean_first <= mean_last + np.sqrt(var_last)) & (mean_last > self.threshold)
         chosen = eligible[fire]

@@ -1,0 +1,83 @@
+"""The single-module task (single-module-benchmark.md §1)."""
+
+import numpy as np
+import pytest
+import torch
+
+from nalm.errors import UserError
+from nalm.ranges import parse_range
+from nalm.task import (
+    EVALUATION_SAMPLES, TEST_SEED, VALIDATION_SEED, Task, TrainingStream, evaluation_inputs,
+)
+
+
+@pytest.mark.parametrize("size, ratio, first, last", [(2, 0.5, 0, 0), (10, 0.1, 0, 8), (100, 0.01, 0, 98)])
+def test_operand_offsets_are_the_originals(size, ratio, first, last):
+    # §1.2: offset = RandomState(seed).randint(0, I - used + 1); k in {0..8} for I=10, {0..98} for I=100
+    task = Task("add", size)
+    assert task.subset_ratio == ratio and task.subset_size == 1
+    offsets = [task.operand_offset(seed) for seed in range(200)]
+    assert offsets == [int(np.random.RandomState(s).randint(0, size - 1)) for s in range(200)]
+    assert min(offsets) == first and max(offsets) == last
+
+
+def test_subsets_for_input_size_10():
+    # §1.2: a = x[k], b = x[k+1]
+    assert Task("sub", 10).subsets(4) == [(4, 5), (5, 6)]
+
+
+@pytest.mark.parametrize("op, expected", [("add", 5.0), ("sub", -1.0), ("mul", 6.0), ("div", 2 / 3)])
+def test_targets(op, expected):
+    # §1.3: a ∘ b in float64, then float32
+    x = np.array([[2.0, 3.0]])
+    assert Task(op).targets_float64(x, 0)[0] == pytest.approx(expected)
+    got = Task(op).targets(torch.tensor([[[2.0, 3.0]]]), torch.tensor([0]))
+    assert got.item() == pytest.approx(expected)
+
+
+def test_targets_with_per_run_offsets():
+    x = torch.arange(20, dtype=torch.float32).view(2, 1, 10)
+    got = Task("add", 10).targets(x, torch.tensor([0, 7]))
+    assert got.tolist() == [[0.0 + 1.0], [17.0 + 18.0]]
+
+
+def test_validation_and_test_inputs_are_the_originals():
+    # §1.5: fixed 10,000-sample sets from RandomState(43953907) and RandomState(8689336)
+    valid = evaluation_inputs(parse_range("[1,2]"), 2, VALIDATION_SEED)
+    assert valid.shape == (EVALUATION_SAMPLES, 2)
+    assert np.array_equal(valid, np.random.RandomState(43953907).uniform(1, 2, (10000, 2)))
+    # mirrored: part0, part1, choose drawn in this order, where(choose == 1, part0, part1) (§1.4)
+    test = evaluation_inputs(parse_range("[[-6,-2],[2,6]]"), 2, TEST_SEED)
+    rng = np.random.RandomState(8689336)
+    part0, part1 = rng.uniform(-6, -2, (10000, 2)), rng.uniform(2, 6, (10000, 2))
+    choose = rng.randint(2, size=(10000, 2))
+    assert np.array_equal(test, np.where(choose == 1, part0, part1))
+
+
+def test_mirrored_training_batches_use_both_sides_equally():
+    # §1.4: every element independently from either side with probability 1/2
+    stream = TrainingStream(Task("add"), [parse_range("[[-6,-2],[2,6]]")], [0], torch.tensor([0]), 128)
+    x = torch.cat([stream.next()[0] for _ in range(200)], dim=1)
+    negative = (x < 0).float().mean().item()
+    assert 0.48 < negative < 0.52
+    assert x[x < 0].min() >= -6 and x[x < 0].max() <= -2 and x[x > 0].min() >= 2 and x[x > 0].max() <= 6
+
+
+def test_training_stream_does_not_depend_on_the_block():
+    r = parse_range("[-20,-10]")
+    alone = TrainingStream(Task("mul"), [r], [7], torch.tensor([0]), 128)
+    block = TrainingStream(Task("mul"), [parse_range("[1,2]")] * 40 + [r], list(range(40)) + [7],
+                           torch.tensor([0] * 41), 128)
+    assert alone.chunk != block.chunk  # different chunking, same stream
+    for _ in range(alone.chunk + 5):
+        xa, ta = alone.next()
+        xb, tb = block.next()
+        assert torch.equal(xa[0], xb[40]) and torch.equal(ta[0], tb[40])
+    assert xa.min() >= -20 and xa.max() <= -10
+
+
+def test_bad_task_values():
+    with pytest.raises(UserError, match="unknown op 'pow'"):
+        Task("pow")
+    with pytest.raises(UserError, match="no benchmark subset ratio"):
+        Task("add", 7)
