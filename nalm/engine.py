@@ -88,11 +88,15 @@ class _EvaluationSet:
         targets = [task.targets_float64(inputs[index[r.text]], offset) for r, offset in zip(ranges, offsets)]
         self.targets = torch.from_numpy(np.stack(targets).astype(np.float32))  # [R, N]
 
+    def to(self, device) -> None:
+        self.inputs, self.targets = self.inputs.to(device), self.targets.to(device)
+        self.range_index = self.range_index.to(device)
+
     @torch.no_grad()
     def mse(self, module) -> torch.Tensor:
         """Per-run MSE over the whole set, accumulated in float64 over fixed-size chunks."""
         runs, samples = self.targets.shape
-        total = torch.zeros(runs, dtype=torch.float64)
+        total = torch.zeros(runs, dtype=torch.float64, device=self.targets.device)
         for begin in range(0, samples, EVALUATION_CHUNK):
             end = min(begin + EVALUATION_CHUNK, samples)
             if self.shared:
@@ -130,8 +134,7 @@ class Block:
                  log_interval: int = 1000, device: str = "cpu"):
         if iterations < 0 or log_interval < 1:
             raise ValueError("iterations must be >= 0 and log_interval >= 1")
-        if device != "cpu":
-            raise NotImplementedError("only the CPU device is supported by this engine yet")
+        self.device = torch.device(device)
         self.hyper, self.task, self.runs = hyper, task, list(runs)
         self.iterations, self.log_interval = iterations, log_interval
         seeds = [run.seed for run in self.runs]
@@ -141,7 +144,8 @@ class Block:
         R = len(self.runs)
         self.module = modules.build(hyper.module, task.input_size, 1, R, **hyper.module_options)
         self.generators = [init_generator(seed) for seed in seeds]
-        self.module.reset_parameters(self.generators)
+        self.module.reset_parameters(self.generators)  # drawn on the CPU: the same numbers on any device
+        self.module.to(self.device)
         self.parameters = [p for p in self.module.parameters() if p.requires_grad]
         self.optimizer = torch.optim.Adam(self.parameters, lr=hyper.learning_rate, foreach=True)
         self.stream = TrainingStream(task, [r.interpolation for r in self.runs], seeds, self.offsets, hyper.batch_size)
@@ -150,7 +154,9 @@ class Block:
         self.reinit = (
             ReinitTest(R, iterations, log_interval, **hyper.reinit) if hyper.reinit is not None else None
         )
-        self.diverged = torch.zeros(R, dtype=torch.bool)
+        self.validation.to(self.device)
+        self.test.to(self.device)
+        self.diverged = torch.zeros(R, dtype=torch.bool, device=self.device)
         self.uses_beta = hyper.l1 or (
             hyper.reg_scale_type == "heim" and (hyper.regularizer_npu_w or hyper.regularizer_gate)
         )
@@ -178,7 +184,7 @@ class Block:
             if beta_value is not None:
                 log.scalars.append((t, TAG_BETA, beta_value))
         if self.reinit is not None:
-            self.reinit.record(t, validation.double().numpy())
+            self.reinit.record(t, validation.double().cpu().numpy())
         return validation
 
     def train(self, progress=None) -> list:
@@ -186,9 +192,9 @@ class Block:
         hyper, module = self.hyper, self.module
         ramp_start, ramp_end = hyper.regularizer_ramp
         inalu = hyper.inalu_regularizer
-        last_validation = torch.full((len(self.runs),), math.inf)
+        last_validation = torch.full((len(self.runs),), math.inf, device=self.device)
         beta_value = hyper.beta[0] if self.uses_beta else None
-        zero = torch.zeros(len(self.runs))
+        zero = torch.zeros(len(self.runs), device=self.device)
         for t in range(self.iterations + 1):
             self.optimizer.zero_grad(set_to_none=True)
             log_step = t % self.log_interval == 0
@@ -197,6 +203,8 @@ class Block:
                 validation, test = self.validation.mse(module), self.test.mse(module)
                 module.train()
             x, target = self.stream.next()
+            if self.device.type != "cpu":
+                x, target = x.to(self.device, non_blocking=True), target.to(self.device, non_blocking=True)
             extra = {} if log_step else None
             y = module(x, extra)[..., 0]
             criterion = (y - target).square().mean(dim=1)

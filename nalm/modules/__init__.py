@@ -54,5 +54,5 @@ def build(name: str, input_size: int, output_size: int = 1, runs: int = 1, **opt
     cls = module_class(name)
     try:
         return cls(input_size=input_size, output_size=output_size, runs=runs, **options)
-    except TypeError as error:
+    except (TypeError, ValueError) as error:
         raise UserError(f"bad options {options!r} for module {name!r}: {error}") from None
