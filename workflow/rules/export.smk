@@ -19,4 +19,4 @@ rule export:
     conda:
         "../../envs/nalm.yaml"
     shell:
-        "nalm export {params.runs} --out {output} > {log} 2>&1"
+        "nalm export {params.runs} --jobs {threads} --out {output} > {log} 2>&1"
