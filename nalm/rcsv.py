@@ -33,3 +33,20 @@ def write_r_csv(frame: pd.DataFrame, path) -> None:
         lines.append(",".join(_cell(value) for value in row))
     with open(path, "w", encoding="utf-8", newline="") as handle:
         handle.write("\n".join(lines) + "\n")
+
+
+def read_checked_csv(path, what, required):
+    """Read `path` (a `what`, e.g. "thresholds") and insist on the `required` columns.
+
+    Unreadable files and missing columns become one-line `UserError`s naming the file.
+    """
+    from nalm.errors import UserError
+
+    try:
+        frame = pd.read_csv(path)
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        raise UserError(f"cannot read {what} {path}: {error}") from None
+    missing = [column for column in required if column not in frame.columns]
+    if missing:
+        raise UserError(f"{path}: missing column(s) {', '.join(missing)}")
+    return frame

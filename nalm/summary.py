@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from nalm.errors import UserError
+from nalm.rcsv import read_checked_csv
 from nalm.runname import parse_run_name
 from nalm.stats import compute_summary
 from nalm.thresholds import OPERATIONS
@@ -56,13 +57,7 @@ def _settings_from_names(table, path):
 
 def read_run_table(path):
     """One run table, checked: metric columns present, settings present or parseable."""
-    try:
-        table = pd.read_csv(path, keep_default_na=True)
-    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-        raise UserError(f"cannot read run table {path}: {error}") from None
-    missing = [column for column in METRIC_COLUMNS if column not in table.columns]
-    if missing:
-        raise UserError(f"{path}: missing column(s) {', '.join(missing)}")
+    table = read_checked_csv(path, "run table", METRIC_COLUMNS)
     present = [column for column in SETTING_COLUMNS if column in table.columns]
     if not present:
         table = _settings_from_names(table, path)
@@ -82,13 +77,7 @@ def read_run_table(path):
 
 def read_thresholds(path):
     """The §4.2 threshold rows usable for a join: simple FALSE, parameter extrapolation.range."""
-    try:
-        table = pd.read_csv(path)
-    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-        raise UserError(f"cannot read thresholds {path}: {error}") from None
-    missing = [column for column in THRESHOLD_COLUMNS if column not in table.columns]
-    if missing:
-        raise UserError(f"{path}: missing column(s) {', '.join(missing)}")
+    table = read_checked_csv(path, "thresholds", THRESHOLD_COLUMNS)
     simple = table["simple"].astype(str).str.upper().isin(["TRUE", "T"])
     table = table[~simple & (table["parameter"] == "extrapolation.range")].copy()
     table["operation"] = table["operation"].astype(str).str.removeprefix("op-")

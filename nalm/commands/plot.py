@@ -1,0 +1,47 @@
+"""`nalm plot`: draw a benchmark figure from summary files (single-module-benchmark.md §7)."""
+
+import os
+
+from nalm.errors import UserError
+from nalm.figures import COLLATIONS, FIGURES, get_figure
+from nalm.latex_table import caption_for, latex_table
+from nalm.plot import build_plot, companion_paths, plot_data, read_summaries, save_plot, select_cells
+from nalm.rcsv import write_r_csv
+
+
+def add_parser(subparsers):
+    names = ", ".join(f"{f.figure_id}/{f.name}" for f in FIGURES.values())
+    parser = subparsers.add_parser(
+        "plot",
+        help="three-panel figure (+ plot data CSV and LaTeX table) from summary files",
+        description=f"Draw one figure from nalm summarize output. Figures: {names}.",
+    )
+    parser.add_argument("summaries", nargs="+", metavar="SUMMARY.csv")
+    parser.add_argument("--figure", required=True, help="figure id or name, e.g. fig14 or fig14_add")
+    parser.add_argument("--out", required=True, help="PDF (or PNG) to write; <stem>_plot_data.csv and <stem>.tex go next to it")
+    parser.add_argument(
+        "--collation", choices=COLLATIONS, default="icu",
+        help="legend order: icu (case-insensitive, default) or c (byte order: iNALU last)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args):
+    figure = get_figure(args.figure)
+    cells, present = select_cells(read_summaries(args.summaries), figure, args.collation)
+    data = plot_data(cells)
+    data_path, table_path = companion_paths(args.out)
+    try:
+        directory = os.path.dirname(os.path.abspath(args.out))
+        os.makedirs(directory, exist_ok=True)
+        save_plot(build_plot(data, present), args.out)
+        frame = data.copy()
+        frame.insert(0, "", [str(i) for i in range(1, len(frame) + 1)])  # R's row names
+        write_r_csv(frame, data_path)
+        caption = caption_for(figure.operations, cells["n"] if "n" in cells else [])
+        label = f"benchmark-sltr-{figure.name}"
+        with open(table_path, "w", encoding="utf-8") as handle:
+            handle.write(latex_table(cells, label, caption))
+    except OSError as error:
+        raise UserError(f"cannot write next to {args.out}: {error.strerror}") from None
+    return 0
