@@ -44,7 +44,6 @@ class Figure:
     name: str  # fig14_add, the workflow's target name
     input_size: int
     series: tuple
-    table: bool = True  # plot_results_multiop.r (fig 19) writes no table (§7.1)
 
     @property
     def operations(self):
@@ -64,10 +63,10 @@ FIGURES = {
         Figure("fig16", "fig16_mul", 2, _series(("NAC*", "NALU", "NMU", "NPU", "RealNPU", "iNALU", "G-NALU"), "mul")),
         Figure("fig17", "fig17_div", 2, _series(("NAC*", "NALU", "NPU", "RealNPU", "iNALU", "G-NALU"), "div")),
         Figure("fig18", "fig18_inalu_in10_add", 10, _series(("iNALU",), "add")),
+        # plot_results_multiop.r writes no table (§7.1); we write one for every figure.
         Figure(
             "fig19", "fig19_nau_in10_add_sub", 10,
             (Series("NAU", "add", "NAU (add)"), Series("NAU", "sub", "NAU (sub)")),
-            table=False,
         ),
         Figure("fig20", "fig20_nau_in100_sub", 100, _series(("NAU",), "sub")),
     )
