@@ -50,3 +50,12 @@ def test_changing_one_experiment_reruns_only_it(finished_run, tmp_path):
     assert job_counts(output) == {"train": 1, "export": 1, "summarize": 1, "plot": 1}
     assert "wildcards: experiment=in2_add_NAU, block=" in output
     assert "Params have changed since last execution" in output
+
+
+def test_report_embeds_the_figure_with_its_caption(finished_run):
+    report = finished_run / "report.html"
+    result = snakemake(FIGURE, *CONFIGS, "--report", str(report), workdir=finished_run)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    html = report.read_text()
+    assert "fig14_add.pdf" in html and "application/pdf" in html
+    assert "Addition, input size 2" in html and "in2_add_NAU" in html
