@@ -82,14 +82,16 @@ class _EvaluationSet:
         distinct = sorted({r.text: r for r in ranges}.items())
         index = {text: k for k, (text, _) in enumerate(distinct)}
         inputs = [evaluation_inputs(r, task.input_size, fixed_seed) for _, r in distinct]
-        self.inputs = torch.from_numpy(np.stack(inputs).astype(np.float32))  # [K, N, I]
+        # [K, N, I] stored I-major, like the training batches
+        self.inputs = torch.from_numpy(np.stack(inputs).astype(np.float32).transpose(0, 2, 1).copy()).transpose(1, 2)
         self.range_index = torch.tensor([index[r.text] for r in ranges])
         self.shared = len(distinct) == 1
         targets = [task.targets_float64(inputs[index[r.text]], offset) for r, offset in zip(ranges, offsets)]
         self.targets = torch.from_numpy(np.stack(targets).astype(np.float32))  # [R, N]
 
     def to(self, device) -> None:
-        self.inputs, self.targets = self.inputs.to(device), self.targets.to(device)
+        self.inputs = self.inputs.transpose(1, 2).to(device).transpose(1, 2)
+        self.targets = self.targets.to(device)
         self.range_index = self.range_index.to(device)
 
     @torch.no_grad()

@@ -104,16 +104,19 @@ class Task:
         return apply_op(self.op, a, b)
 
     def targets(self, x: torch.Tensor, offsets: torch.Tensor) -> torch.Tensor:
-        """a ∘ b for float32 training inputs `x` [R, B, I] with per-run `offsets` [R] -> [R, B]."""
-        runs, batch, _ = x.shape
+        """a ∘ b for float32 inputs `x` [R, ..., I] with per-run `offsets` [R] -> [R, ...]."""
         if bool((offsets == offsets[0]).all()):
             # one offset for the whole block (always for I = 2): plain slices, no gather
-            a, b = (x[:, :, start:end].sum(dim=2) for start, end in self.subsets(int(offsets[0]))[:2])
-            return apply_op(self.op, a, b)
+            operands = [
+                x[..., start] if end - start == 1 else x[..., start:end].sum(dim=-1)
+                for start, end in self.subsets(int(offsets[0]))[:2]
+            ]
+            return apply_op(self.op, *operands)
+        shape = (x.shape[0],) + (1,) * (x.dim() - 1)
         operands = []
         for start, end in self.subsets(0)[:2]:
-            index = offsets.view(runs, 1, 1) + torch.arange(start, end).view(1, 1, -1)
-            operands.append(x.gather(2, index.expand(runs, batch, end - start)).sum(dim=2))
+            index = offsets.view(shape) + torch.arange(start, end)
+            operands.append(x.gather(-1, index.expand(*x.shape[:-1], end - start)).sum(dim=-1))
         return apply_op(self.op, *operands)
 
 
@@ -140,6 +143,9 @@ class TrainingStream:
     depend on the chunk size or on the other runs of the block. A mirrored range draws its
     side choices from a second stream of the same run (each element from either side with
     probability 1/2, §1.4). Targets are computed for a whole chunk at once.
+
+    Batches are stored I-major (memory [R, I, B], seen as [R, B, I]): the modules' sums over
+    the inputs then run over whole rows of B values (see `nalm.modules.base.linear`).
     """
 
     #: float32 elements generated per chunk, across all runs
@@ -155,8 +161,8 @@ class TrainingStream:
         self.width = torch.tensor([r.width for r in ranges], dtype=torch.float32).view(runs, 1, 1, 1)
         self.mirrored = [i for i, r in enumerate(ranges) if r.mirrored]
         self.chunk = max(1, min(1000, self.CHUNK_ELEMENTS // (runs * batch_size * self.input_size)))
-        self._buffer = np.empty((runs, self.chunk, batch_size, self.input_size), dtype=np.float32)
-        self._x = torch.from_numpy(self._buffer)  # shares memory: refilled in place
+        self._buffer = np.empty((runs, self.chunk, self.input_size, batch_size), dtype=np.float32)
+        self._x = torch.from_numpy(self._buffer).transpose(2, 3)  # [R, C, B, I] view; refilled in place
         self._targets = None
         self._position = self.chunk
 
@@ -170,9 +176,7 @@ class TrainingStream:
             choose = self.sides[run].integers(0, 2, size=x.shape[1:])
             # u·w + lo0 becomes u·w + lo1 where side 1 is chosen: the sides have equal widths.
             x[run] += torch.from_numpy(np.where(choose == 1, 0.0, lo1 - lo0).astype(np.float32))
-        runs = x.shape[0]
-        flat = x.view(runs, self.chunk * self.batch_size, self.input_size)
-        self._targets = self.task.targets(flat, self.offsets).view(runs, self.chunk, self.batch_size)
+        self._targets = self.task.targets(x, self.offsets)  # [R, C, B]
         self._position = 0
 
     def next(self):

@@ -55,6 +55,18 @@ def negative_phase(x: torch.Tensor) -> torch.Tensor:
     return torch.clamp(-torch.sign(x), min=0.0) * math.pi
 
 
+def linear(x: torch.Tensor, W: torch.Tensor) -> torch.Tensor:
+    """x [R|1, B, I] · W [R, I, O] -> [R, B, O], for the tiny matrices of these tasks.
+
+    With O = 1 it is an element-wise product summed over I: several times faster than a
+    batched matmul of 128×I by I×1 matrices, and fastest when x is stored I-major, as the
+    engine stores its batches (`nalm.task.TrainingStream`).
+    """
+    if W.shape[-1] == 1:
+        return (x * W.transpose(1, 2)).sum(dim=-1, keepdim=True)
+    return torch.matmul(x, W)
+
+
 def uniform_(parameter: torch.Tensor, runs, generators, low: float, high: float) -> None:
     """Fill `parameter[run]` from U(low, high) with that run's own generator."""
     for run, generator in zip(runs, generators):

@@ -25,7 +25,7 @@ import torch
 from torch import nn
 
 from nalm.modules import register
-from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, normal_, sparsity_error
+from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, normal_, sparsity_error, linear
 from nalm.modules.nac import nac_weight
 
 EPS = 1e-7
@@ -64,8 +64,8 @@ class INALU(ArithmeticModule):
             log[self.TAGS["W_m"]] = error_m
             log[self.TAGS["W"]] = (error_a + error_m) / 2
             log[self.TAGS["gate"]] = sparsity_error(gate.detach())
-        additive = torch.matmul(x, W_a)
-        log_magnitude = torch.matmul(torch.log(torch.clamp(x.abs(), min=EPS)), W_m)
+        additive = linear(x, W_a)
+        log_magnitude = linear(torch.log(torch.clamp(x.abs(), min=EPS)), W_m)
         multiplicative = torch.exp(torch.clamp(log_magnitude, max=OMEGA))
         # [R, B, I, 1] against [R, 1, I, O], product over I
         W_m_abs = W_m.abs().unsqueeze(1)

@@ -29,7 +29,7 @@ import torch
 from torch import nn
 
 from nalm.modules import register
-from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, negative_phase, nmu_sparsity_regularizer, sparsity_error
+from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, negative_phase, nmu_sparsity_regularizer, sparsity_error, linear
 
 
 def orthogonal_(parameter: torch.Tensor, runs, generators) -> None:
@@ -68,7 +68,7 @@ class MCFC(ArithmeticModule):
         if log is not None:
             log[self.JUNCTION_TAG] = sparsity_error(junction.detach())
             log[self.OUT_GATE_TAG] = sparsity_error(out_gate.detach())
-        return out_gate.unsqueeze(1) * torch.matmul(x, junction)
+        return out_gate.unsqueeze(1) * linear(x, junction)
 
     def forward(self, x, log=None):
         return self._mcfc(x, log)
@@ -148,7 +148,7 @@ class MulMCFCSignRealNPU(MulMCFC):
         if log is not None:
             log[self.GATE_TAG] = sparsity_error(g_hat.detach())
         phase = g_hat.unsqueeze(1) * negative_phase(x)  # [R, B, I]
-        return torch.cos(torch.matmul(phase, torch.softmax(self.junction, dim=-1)))
+        return torch.cos(linear(phase, torch.softmax(self.junction, dim=-1)))
 
     def regularizers(self):
         return {**super().regularizers(), "gate": nmu_sparsity_regularizer(self.g)}

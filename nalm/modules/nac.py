@@ -24,7 +24,7 @@ import torch
 from torch import nn
 
 from nalm.modules import register
-from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, sparsity_error, uniform_
+from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, sparsity_error, uniform_, linear
 
 #: the network-level eps of the original's multiplicative paths (NAC•, NALU)
 LOG_EPS = 1e-7
@@ -69,7 +69,7 @@ class NAC(ArithmeticModule):
         W = nac_weight(self.W_hat, self.M_hat)
         if log is not None:
             log[self.TAG] = sparsity_error(W.detach())
-        return torch.matmul(x, W.transpose(1, 2))
+        return linear(x, W.transpose(1, 2))
 
     @torch.no_grad()
     def sparsity_error(self):

@@ -26,7 +26,7 @@ import torch
 from torch import nn
 
 from nalm.modules import register
-from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, sparsity_error, uniform_, xavier_uniform_bound
+from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, sparsity_error, uniform_, xavier_uniform_bound, linear
 from nalm.modules.nac import LOG_EPS, nac_init_bound
 
 GOLDEN_RATIO = (1 + math.sqrt(5)) / 2
@@ -66,13 +66,13 @@ class NALU(ArithmeticModule):
         uniform_(self.G, runs, generators, -bound, bound)
 
     def forward(self, x, log=None):
-        g = self._sigmoid(torch.matmul(x, self.G.transpose(1, 2)))
+        g = self._sigmoid(linear(x, self.G.transpose(1, 2)))
         W = self.weight()
         if log is not None:
             log[self.GATE_TAG] = g.detach().mean(dim=(1, 2))
             log[self.W_TAG] = sparsity_error(W.detach())
-        additive = torch.matmul(x, W.transpose(1, 2))
-        multiplicative = torch.exp(torch.matmul(torch.log(x.abs() + LOG_EPS), W.transpose(1, 2)))
+        additive = linear(x, W.transpose(1, 2))
+        multiplicative = torch.exp(linear(torch.log(x.abs() + LOG_EPS), W.transpose(1, 2)))
         return g * additive + (1 - g) * multiplicative
 
     @torch.no_grad()

@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 from nalm.modules import register
-from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, sparsity_error, uniform_
+from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, sparsity_error, uniform_, linear
 
 
 def nau_init_bound(input_size: int, output_size: int) -> float:
@@ -43,7 +43,7 @@ class NAU(ArithmeticModule):
         W = self.W.clamp(-1.0, 1.0)
         if log is not None:
             log[self.TAG] = sparsity_error(W.detach())
-        return torch.matmul(x, W.transpose(1, 2))
+        return linear(x, W.transpose(1, 2))
 
     def regularizers(self):
         W = self.W

@@ -25,6 +25,7 @@ from torch import nn
 
 from nalm.modules import register
 from nalm.modules.base import (
+    linear,
     LAYER_SCOPE,
     ArithmeticModule,
     negative_phase,
@@ -84,5 +85,5 @@ class NMRU(PlainNMRU):
 
     def forward(self, x, log=None):
         x = self._with_reciprocal(x, log)
-        sign = torch.cos(torch.matmul(negative_phase(x), self.W.transpose(1, 2)))
+        sign = torch.cos(linear(negative_phase(x), self.W.transpose(1, 2)))
         return self._nmu(x.abs()) * sign

@@ -34,6 +34,7 @@ from torch import nn
 
 from nalm.modules import register
 from nalm.modules.base import (
+    linear,
     LAYER_SCOPE,
     ArithmeticModule,
     nau_sparsity_regularizer,
@@ -87,7 +88,7 @@ class RealNPU(ArithmeticModule):
         if log is not None:
             log[f"{self.SCOPE}/W_real/sparsity_error"] = sparsity_error(self.W_real.detach())
             log[f"{self.SCOPE}/gate/sparsity_error"] = sparsity_error(g_hat.detach())
-        return torch.exp(torch.matmul(log_r, self.W_real)) * torch.cos(torch.matmul(k, self.W_real))
+        return torch.exp(linear(log_r, self.W_real)) * torch.cos(linear(k, self.W_real))
 
     def regularizers(self):
         if self.w_regularizer == "bias":
@@ -131,8 +132,8 @@ class NPU(RealNPU):
             log[f"{self.SCOPE}/W_real/sparsity_error"] = sparsity_error(self.W_real.detach())
             log[f"{self.SCOPE}/W_im/sparsity_error"] = sparsity_error(self.W_im.detach())
             log[f"{self.SCOPE}/gate/sparsity_error"] = sparsity_error(g_hat.detach())
-        magnitude = torch.matmul(log_r, self.W_real) - torch.matmul(k, self.W_im)
-        phase = torch.matmul(k, self.W_real) + torch.matmul(log_r, self.W_im)
+        magnitude = linear(log_r, self.W_real) - linear(k, self.W_im)
+        phase = linear(k, self.W_real) + linear(log_r, self.W_im)
         return torch.exp(magnitude) * torch.cos(phase)
 
     def regularizers(self):
