@@ -27,7 +27,7 @@ from multiprocessing import get_context
 
 from nalm.atomic import atomic_output
 from nalm.errors import UserError
-from nalm.events import EVENT_FILE_PREFIX, read_event_file
+from nalm.events import EVENT_FILE_PREFIX, event_file_name, read_event_file
 from nalm.ranges import parse_range
 from nalm.run_table import run_rows
 from nalm.runname import parse_run_name
@@ -155,6 +155,12 @@ def _warn(message):
     print(f"nalm export: warning: {message}", file=sys.stderr)
 
 
+def _is_unfinished_nalm_run(directory, event_file) -> bool:
+    """This project writes `metrics.csv` last: a run of ours without it was interrupted."""
+    ours = os.path.basename(event_file) == event_file_name() or os.path.exists(os.path.join(directory, RUN_JSON))
+    return ours and not os.path.exists(os.path.join(directory, "metrics.csv"))
+
+
 def export_runs(paths, out, skip_corrupt=False, jobs=1, warn=_warn) -> dict:
     """Export every run below `paths` to the CSV file `out` (written atomically).
 
@@ -165,7 +171,16 @@ def export_runs(paths, out, skip_corrupt=False, jobs=1, warn=_warn) -> dict:
     locations = find_run_directories(paths)
     if not locations:
         raise UserError(f"no run directories (with an {EVENT_FILE_PREFIX}* file) below {', '.join(map(str, paths))}")
-    runs = sorted((describe_run(*location) for location in locations), key=lambda run: (run.name, run.directory))
+    complete = []
+    for directory, event_file in locations:
+        if _is_unfinished_nalm_run(directory, event_file):
+            message = f"{directory} is an unfinished run (no metrics.csv, docs/run-format.md)"
+            if not skip_corrupt:
+                raise UserError(message + ": rerun it, or pass --skip-corrupt to leave it out")
+            warn(f"skipped {message}")
+            continue
+        complete.append((directory, event_file))
+    runs = sorted((describe_run(*location) for location in complete), key=lambda run: (run.name, run.directory))
     for previous, run in zip(runs, runs[1:]):
         if previous.name == run.name:
             warn(f"{previous.directory} and {run.directory} have the same run name {run.name}")

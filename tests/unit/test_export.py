@@ -37,12 +37,15 @@ def logged_steps(steps, sparsity=lambda step: [], interpolation=lambda step: 1.0
     return scalars
 
 
-def make_run(directory, scalars, config=None, texts=()):
+def make_run(directory, scalars, config=None, texts=(), finished=True):
     os.makedirs(directory, exist_ok=True)
     write_event_file(os.path.join(directory, event_file_name()), scalars, texts)
     if config is not None:
         with open(os.path.join(directory, "run.json"), "w") as handle:
             json.dump(config, handle)
+    if finished:  # the marker `nalm train` writes last (docs/run-format.md)
+        with open(os.path.join(directory, "metrics.csv"), "w") as handle:
+            handle.write("step,interpolation_mse,extrapolation_mse,sparsity_error,diverged\n")
     return directory
 
 
@@ -334,3 +337,15 @@ def test_csv_header_and_quoting(tmp_path):
     text = (tmp_path / "o.csv").read_text()
     assert text.splitlines()[0] == ",".join(COLUMNS)
     assert list(csv.reader(io.StringIO(text)))[1][COLUMNS.index("extrapolation.range")] == "U[-6,-2] & U[2,6]"
+
+
+def test_an_unfinished_run_of_ours_is_an_error_or_skipped(tmp_path):
+    make_run(str(tmp_path / "a"), logged_steps([0, 1000]), config(seed=0))
+    make_run(str(tmp_path / "b"), logged_steps([0]), config(seed=1), finished=False)
+    out = tmp_path / "out.csv"
+    with pytest.raises(UserError, match=r"b is an unfinished run \(no metrics.csv"):
+        export_runs([tmp_path], out)
+    assert not out.exists()
+    warnings = []
+    counts = export_runs([tmp_path], out, skip_corrupt=True, warn=warnings.append)
+    assert counts["written"] == 1 and "unfinished run" in warnings[0]
