@@ -232,8 +232,10 @@ class Block:
                         # only runs whose last logged validation MSE is below the bound (§2.5)
                         weight = weight * (last_validation < inalu["mse_below"]).float()
                     regularizer = regularizer + weight * term
-            if hyper.l1:
-                regularizer = regularizer + beta_value * _per_run_l1(self.parameters)
+            if hyper.l1 and log_step:
+                # its value is needed for the log only; its gradient is added after backward
+                with torch.no_grad():
+                    regularizer = regularizer + beta_value * _per_run_l1(self.parameters)
             loss = criterion + regularizer
 
             if log_step:
@@ -244,6 +246,10 @@ class Block:
                 )
 
             loss.sum().backward()
+            if hyper.l1:
+                # d(β·Σ|p|)/dp = β·sign(p), as autograd's abs backward: cheaper than a graph
+                grads = [p.grad for p in self.parameters]
+                torch._foreach_add_(grads, torch._foreach_sign(self.parameters), alpha=beta_value)
             if hyper.clip_grad_norm is not None:
                 _clip_grad_norm_per_run(self.parameters, hyper.clip_grad_norm)
             if hyper.clip_grad_value is not None:

@@ -3,6 +3,8 @@
 import math
 
 import pytest
+
+from nalm.errors import UserError
 import torch
 
 from _module_inputs import BENCHMARK_RANGES, OPS, fill, generators, inputs
@@ -91,7 +93,7 @@ CLAMPED = {  # clip option -> (W_real, W_im, g) after project_ from W_real = 3, 
 @pytest.mark.parametrize("clip", list(CLAMPED))
 def test_post_step_clip_options(name, clip):  # division-modules.md §1.1
     if name == "RealNPU" and clip == "wig":
-        with pytest.raises(ValueError):
+        with pytest.raises(UserError):
             build(name, input_size=2, clip=clip)
         return
     module = build(name, input_size=2, runs=2, clip=clip)
@@ -160,5 +162,5 @@ def test_real_npu_sparsity_error_and_logged_tags():  # §2.9, §3.4, §5.3
 
 def test_unknown_options_are_refused():
     for options in ({"init": "normal"}, {"clip": "all"}, {"w_regularizer": "l2"}):
-        with pytest.raises(ValueError):
+        with pytest.raises(UserError):
             build("RealNPU", input_size=2, **options)

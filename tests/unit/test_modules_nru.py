@@ -1,6 +1,8 @@
 """NRU (division-modules.md §1.3, §3.2)."""
 
 import pytest
+
+from nalm.errors import UserError
 import torch
 
 from _module_inputs import BENCHMARK_RANGES, OPS, fill, generators, inputs
@@ -72,5 +74,5 @@ def test_regulariser_clamp_sparsity_error_and_tag():  # §1.3
 
 
 def test_unknown_div_mode_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(UserError):
         build("NRU", input_size=2, div_mode="exp-log")
