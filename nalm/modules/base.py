@@ -67,6 +67,54 @@ def linear(x: torch.Tensor, W: torch.Tensor) -> torch.Tensor:
     return torch.matmul(x, W)
 
 
+#: elements per padded evaluation; a multiple of every SIMD loop step of torch's CPU kernels
+_LANES = 64
+
+
+class _Padded(torch.autograd.Function):
+    """`fn(*tensors)` evaluated on copies padded to a multiple of `_LANES` elements.
+
+    torch's element-wise CPU kernels run whole SIMD vectors and finish a tensor's last few
+    elements with scalar code, whose transcendental functions (and their backward formulas)
+    can round differently. On `[R, ...]` parameter tensors of a few elements per run, which
+    run falls in that tail depends on R, and so a run's numbers would depend on its block.
+    Padding keeps every element in the vector path, forward and backward.
+    """
+
+    @staticmethod
+    def forward(ctx, fn, *tensors):
+        shape, numel = tensors[0].shape, tensors[0].numel()
+        padding = -numel % _LANES
+        with torch.enable_grad():
+            leaves = [
+                torch.cat([t.detach().reshape(-1), t.new_zeros(padding)]).requires_grad_(t.requires_grad)
+                for t in tensors
+            ]
+            out = fn(*leaves)
+        ctx.graph = (leaves, out)
+        ctx.padding = padding
+        return out.detach()[:numel].view(shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        leaves, out = ctx.graph
+        wanted = [leaf for leaf in leaves if leaf.requires_grad]
+        padded = torch.cat([grad.reshape(-1), grad.new_zeros(ctx.padding)])
+        # retain_graph: tiny tensors, and a second backward (gradcheck) stays possible
+        grads = iter(torch.autograd.grad(out, wanted, padded, retain_graph=True))
+        shape, numel = grad.shape, grad.numel()
+        return (None, *[next(grads)[:numel].view(shape) if leaf.requires_grad else None for leaf in leaves])
+
+
+def per_run_exact(fn, *tensors: torch.Tensor) -> torch.Tensor:
+    """`fn(*tensors)` for same-shaped parameter tensors, with bits that do not depend on R.
+
+    For element-wise `fn` only (it sees flattened, padded copies). Use it for transcendental
+    functions of parameters (tanh, sigmoid, pow, exp); batch-sized tensors need no padding.
+    """
+    return _Padded.apply(fn, *tensors)
+
+
 def uniform_(parameter: torch.Tensor, runs, generators, low: float, high: float) -> None:
     """Fill `parameter[run]` from U(low, high) with that run's own generator."""
     for run, generator in zip(runs, generators):

@@ -29,7 +29,15 @@ import torch
 from torch import nn
 
 from nalm.modules import register
-from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, negative_phase, nmu_sparsity_regularizer, sparsity_error, linear
+from nalm.modules.base import (
+    LAYER_SCOPE,
+    ArithmeticModule,
+    linear,
+    negative_phase,
+    nmu_sparsity_regularizer,
+    per_run_exact,
+    sparsity_error,
+)
 
 
 def orthogonal_(parameter: torch.Tensor, runs, generators) -> None:
@@ -60,7 +68,7 @@ class MCFC(ArithmeticModule):
 
     def _junction_and_gate(self):
         junction = torch.softmax(self.junction, dim=-1)  # [R, I, O]
-        out_gate = torch.sigmoid(self.out_gate_weight.squeeze(-1) + self.out_gate_bias)  # [R, O]
+        out_gate = per_run_exact(torch.sigmoid, self.out_gate_weight.squeeze(-1) + self.out_gate_bias)  # [R, O]
         return junction, out_gate
 
     def _mcfc(self, x, log):

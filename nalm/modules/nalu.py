@@ -26,7 +26,15 @@ import torch
 from torch import nn
 
 from nalm.modules import register
-from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, sparsity_error, uniform_, xavier_uniform_bound, linear
+from nalm.modules.base import (
+    LAYER_SCOPE,
+    ArithmeticModule,
+    linear,
+    per_run_exact,
+    sparsity_error,
+    uniform_,
+    xavier_uniform_bound,
+)
 from nalm.modules.nac import LOG_EPS, nac_init_bound
 
 GOLDEN_RATIO = (1 + math.sqrt(5)) / 2
@@ -54,7 +62,7 @@ class NALU(ArithmeticModule):
         return torch.tanh(z)
 
     def weight(self):
-        return self._tanh(self.W_hat) * self._sigmoid(self.M_hat)
+        return per_run_exact(lambda W_hat, M_hat: self._tanh(W_hat) * self._sigmoid(M_hat), self.W_hat, self.M_hat)
 
     @torch.no_grad()
     def reset_parameters(self, generators, runs=None) -> None:

@@ -28,24 +28,23 @@ def metrics(log):
     return np.array([log.interpolation_mse, log.extrapolation_mse, log.sparsity_error])
 
 
-@pytest.mark.parametrize("preset, op", [("NAU", "add"), ("NMU", "mul"), ("NAC+", "sub")])
+BLOCK_PRESETS = [
+    ("NAU", "add"), ("NMU", "mul"), ("NAC+", "sub"), ("NAC*", "div"), ("NALU", "mul"), ("G-NALU", "add"),
+    ("iNALU", "add"), ("NPU", "mul"), ("RealNPU", "div"), ("MCFC", "add"), ("MulMCFCSignRealNPU", "mul"),
+    ("NRU-in2", "div"), ("NMRU-in2", "div"),
+]
+
+
+@pytest.mark.parametrize("preset, op", BLOCK_PRESETS)
 def test_a_run_alone_and_in_a_block_of_25_logs_identical_metrics(preset, op):
+    # Exact, bit for bit: parameter-sized transcendental functions go through
+    # `per_run_exact`, Adam is the foreach implementation (the fused one rounds by position).
     # The ramp is moved into the short run so that the regulariser path is exercised too.
-    _, alone = train(preset, op, specs([11], R5, "r5"), 600, regularizer_ramp=[200, 400])
+    _, alone = train(preset, op, specs([11], R5, "r5"), 400, regularizer_ramp=[100, 300])
     mixed = specs(range(12), R7) + specs(range(11, 24), R5, "r5")  # 25 runs, two range pairs
-    _, block = train(preset, op, mixed, 600, regularizer_ramp=[200, 400])
+    _, block = train(preset, op, mixed, 400, regularizer_ramp=[100, 300])
     assert np.array_equal(metrics(alone[0]), metrics(block[12]), equal_nan=True)
     assert alone[0].scalars == block[12].scalars
-
-
-@pytest.mark.parametrize("preset, op", [("NALU", "mul"), ("iNALU", "add"), ("RealNPU", "div"), ("NPU", "mul"), ("G-NALU", "add")])
-def test_block_independence_of_transcendental_modules_is_within_float32_rounding(preset, op):
-    # exp/log/tanh kernels may take a vectorised or a scalar path depending on where a run's
-    # numbers sit in the block's tensors; the two paths differ by at most a few ulps per step.
-    _, alone = train(preset, op, specs([3]), 300)
-    _, block = train(preset, op, specs(range(25)), 300)
-    a, b = metrics(alone[0]), metrics(block[3])
-    assert np.allclose(a, b, rtol=1e-3, atol=1e-6, equal_nan=True)
 
 
 def test_same_seed_same_numbers_and_different_seeds_differ():
