@@ -271,6 +271,32 @@ def assert_figure(work):
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
+def squeue_states(job_ids):
+    """SLURM job -> state (squeue remembers finished jobs for MinJobAge, 300 s by default)."""
+    if not job_ids:
+        return {}
+    out = subprocess.run(
+        ["squeue", "-h", "--states=all", "-o", "%i|%T", "-j", ",".join(map(str, job_ids))],
+        capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    return {int(job): state for job, state in (line.split("|") for line in out.split())}
+
+
+def block_jobs(work):
+    """Manifest path (relative) of each trained block -> SLURM job id of its last train call."""
+    log = work["faults"] / "train-calls.log"
+    result = {}
+    if log.exists():
+        for line in log.read_text().splitlines():
+            words = line.split()
+            job = words[1].removeprefix("job=")
+            out = words[words.index("--out") + 1]
+            seeds = words[words.index("--seeds") + 1]
+            ranges = "+".join(w2 for w1, w2 in zip(words, words[1:]) if w1 == "--range-id")
+            result[f"{out}/blocks/{ranges}_s{seeds}.txt"] = int(job) if job.isdigit() else None
+    return result
+
+
 def squeue_jobs():
     out = subprocess.run(["squeue", "-h", "-o", "%i"], capture_output=True, text=True)
     return [int(job) for job in out.stdout.split()]
@@ -331,7 +357,7 @@ def test_scancelled_training_job_is_retried(work):
         time.sleep(4)  # well into training: the block's run directories are being produced
         assert victim in squeue_jobs(), "the slow training job is no longer queued"
         subprocess.run(["scancel", str(victim)], check=True)
-        rc = controller.wait(timeout=480)
+        rc = controller.wait(timeout=300)
     finally:
         if controller.poll() is None:
             os.killpg(controller.pid, signal.SIGKILL)
@@ -391,25 +417,36 @@ def test_job_failing_once_is_retried(work):
 
 def test_killed_controller_restarts_without_redoing_finished_runs(work):
     env = dict(work["env"], NALM_FAULT_DELAY="8")  # every block takes >= 8 s
-    runs, _ = expected_runs()
     log_path = work["dir"] / "controller.log"
     with open(log_path, "w") as handle:
         controller = subprocess.Popen(
             snakemake_command(), cwd=work["dir"], env=env, stdout=handle,
             stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
-    manifests = lambda: sorted(glob.glob(str(work["dir"] / "results/runs/*/blocks/*.txt")))  # noqa: E731
+    def slurm_progress():
+        """Kill once one SLURM job has COMPLETED while another is still queued or running."""
+        jobs = submitted_jobs(log_path.read_text())
+        states = squeue_states(jobs)
+        done = [job for job, state in states.items() if state == "COMPLETED"]
+        busy = [job for job, state in states.items() if state in ("PENDING", "RUNNING")]
+        return (done, busy) if done and busy else None
+
     try:
-        n_blocks = len(_quick_config()["figures"]["fig14_add"]["experiments"])  # 1 block each
-        finished = wait_until(
-            lambda: (lambda m: m if 0 < len(m) < n_blocks else None)(manifests()),
-            300, "some but not all training blocks to finish",
-        )  # fmt: skip
+        done_jobs, busy_jobs = wait_until(
+            slurm_progress, 300, "one SLURM job to complete while another is still running"
+        )
         os.kill(controller.pid, signal.SIGKILL)  # the login session dies
         controller.wait(timeout=30)
     finally:
         if controller.poll() is None:
             os.killpg(controller.pid, signal.SIGKILL)
+    # Finished before the kill: the blocks trained by SLURM jobs that had COMPLETED.
+    finished = [
+        str(work["dir"] / manifest)
+        for manifest, job in block_jobs(work).items()
+        if job in done_jobs
+    ]
+    assert finished, "no training block had finished in a completed SLURM job"
     finished_before = {m: os.stat(m).st_mtime_ns for m in finished}
     finished_runs = {
         Path(line).parent: os.stat(work["dir"] / line).st_mtime_ns
@@ -435,8 +472,12 @@ def test_killed_controller_restarts_without_redoing_finished_runs(work):
 
     for manifest, mtime in finished_before.items():
         assert os.stat(manifest).st_mtime_ns == mtime, f"{manifest} was rewritten"
-    for run_dir, mtime in finished_runs.items():
-        assert os.stat(work["dir"] / run_dir / "metrics.csv").st_mtime_ns == mtime, run_dir
+    redone_runs = [
+        str(run_dir)
+        for run_dir, mtime in finished_runs.items()
+        if os.stat(work["dir"] / run_dir / "metrics.csv").st_mtime_ns != mtime
+    ]
+    assert not redone_runs, f"finished runs trained again: {redone_runs}"
     calls_after = train_calls(work)
     finished_keys = [block_key(m) for m in finished_before]
     redone_finished = [k for k in finished_keys if calls_after.get(k) != calls_before.get(k)]
@@ -449,9 +490,12 @@ def test_killed_controller_restarts_without_redoing_finished_runs(work):
         slurm_jobs_submitted_after_restart=len(submitted_jobs(log)),
         orphans_cancelled=len(orphans),
         faults_injected=1,
+        slurm_jobs_completed_at_kill=len(done_jobs),
+        slurm_jobs_running_at_kill=len(busy_jobs),
         blocks_finished_before_kill=len(finished_before),
         blocks_not_trained_again=len(finished_keys) - len(redone_finished),
-        finished_runs_redone=0,
+        finished_runs_redone=len(redone_runs),
+        finished_runs_kept=len(finished_runs),
         runs_complete=len(complete),
         runs_lost=lost,
     )
