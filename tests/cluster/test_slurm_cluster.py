@@ -298,6 +298,7 @@ def block_jobs(work):
 
 
 def squeue_jobs():
+    """Jobs still pending or running."""
     out = subprocess.run(["squeue", "-h", "-o", "%i"], capture_output=True, text=True)
     return [int(job) for job in out.stdout.split()]
 
@@ -456,11 +457,14 @@ def test_killed_controller_restarts_without_redoing_finished_runs(work):
     calls_before = train_calls(work)
     first_log = log_path.read_text()
 
-    # The dead controller's jobs are orphans: cancel them (docs/cluster.md, "after a failure").
-    orphans = squeue_jobs()
+    # The dead controller's jobs are orphans: cancel them (docs/cluster.md, "After a failure").
+    # Only this run's: other jobs on the cluster are none of this test's business.
+    orphans = [job for job in submitted_jobs(first_log) if job in squeue_jobs()]
     if orphans:
         subprocess.run(["scancel", *map(str, orphans)], check=True)
-        wait_until(lambda: not squeue_jobs() or None, 60, "the orphaned jobs to go")
+        wait_until(
+            lambda: not set(orphans) & set(squeue_jobs()) or None, 60, "the orphaned jobs to go"
+        )
 
     rc_locked, log_locked = run_snakemake(work, env=env, timeout=120)
     assert rc_locked != 0 and "unlock" in log_locked, log_locked[-2000:]
