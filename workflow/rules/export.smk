@@ -14,8 +14,8 @@ rule export:
         "results/logs/export/{experiment}.log",
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=20,
+        mem_mb=lambda wildcards, attempt: 2000 * attempt,
+        runtime=lambda wildcards, attempt: 20 * attempt,
     conda:
         "../../envs/nalm.yaml"
     shell:
