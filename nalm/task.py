@@ -12,7 +12,7 @@ bit-identical to the original's and shared by every seed. Targets are computed i
 and cast to float32 (§1.3).
 
 The training stream is this project's own: every run draws its batches from its own
-counter-free PCG64DXSM stream keyed by its seed, in float32 (see `TrainingStream`).
+PCG64DXSM stream keyed by its seed (see `TrainingStream`), in float64 like the original.
 """
 
 import math
@@ -139,17 +139,21 @@ def init_generator(seed: int) -> torch.Generator:
 class TrainingStream:
     """Fresh batches of B inputs and targets per iteration for R runs, made in chunks of iterations.
 
+    As the original (§1.3, §1.4): inputs are drawn in float64, targets computed in float64 from
+    them, and both are then cast to float32. (Drawing float32 directly would put exact zeros
+    and 2⁻²²-coarse values near 0 into ranges such as U[-2,2), whose divisions then overflow.)
+
     Run r draws its uniforms from its own stream in iteration order, so its batches do not
     depend on the chunk size or on the other runs of the block. A mirrored range draws its
     side choices from a second stream of the same run (each element from either side with
-    probability 1/2, §1.4). Targets are computed for a whole chunk at once.
+    probability 1/2). Targets are computed for a whole chunk at once.
 
     Batches are stored I-major (memory [R, I, B], seen as [R, B, I]): the modules' sums over
     the inputs then run over whole rows of B values (see `nalm.modules.base.linear`).
     """
 
-    #: float32 elements generated per chunk, across all runs
-    CHUNK_ELEMENTS = 1 << 23
+    #: elements drawn per chunk, across all runs
+    CHUNK_ELEMENTS = 1 << 22
 
     def __init__(self, task: Task, ranges: list, seeds: list, offsets: torch.Tensor, batch_size: int):
         self.task, self.ranges, self.offsets = task, ranges, offsets
@@ -157,26 +161,29 @@ class TrainingStream:
         self.uniforms = [run_generator(seed, DATA_STREAM) for seed in seeds]
         self.sides = [run_generator(seed, SIDE_STREAM) if r.mirrored else None for r, seed in zip(ranges, seeds)]
         runs = len(ranges)
-        self.low = torch.tensor([r.parts[0][0] for r in ranges], dtype=torch.float32).view(runs, 1, 1, 1)
-        self.width = torch.tensor([r.width for r in ranges], dtype=torch.float32).view(runs, 1, 1, 1)
+        self.low = torch.tensor([r.parts[0][0] for r in ranges], dtype=torch.float64).view(runs, 1, 1, 1)
+        self.width = torch.tensor([r.width for r in ranges], dtype=torch.float64).view(runs, 1, 1, 1)
         self.mirrored = [i for i, r in enumerate(ranges) if r.mirrored]
         self.chunk = max(1, min(1000, self.CHUNK_ELEMENTS // (runs * batch_size * self.input_size)))
-        self._buffer = np.empty((runs, self.chunk, self.input_size, batch_size), dtype=np.float32)
-        self._x = torch.from_numpy(self._buffer).transpose(2, 3)  # [R, C, B, I] view; refilled in place
+        shape = (runs, self.chunk, self.input_size, batch_size)
+        self._uniform = np.empty(shape, dtype=np.float64)
+        self._x64 = torch.from_numpy(self._uniform).transpose(2, 3)  # [R, C, B, I] views, refilled in place
+        self._x = torch.empty(shape, dtype=torch.float32).transpose(2, 3)
         self._targets = None
         self._position = self.chunk
 
     def _refill(self) -> None:
         for run, generator in enumerate(self.uniforms):
-            generator.random(out=self._buffer[run], dtype=np.float32)
-        x = self._x
+            generator.random(out=self._uniform[run])
+        x = self._x64
         x.mul_(self.width).add_(self.low)
         for run in self.mirrored:
             (lo0, _), (lo1, _) = self.ranges[run].parts
             choose = self.sides[run].integers(0, 2, size=x.shape[1:])
             # u·w + lo0 becomes u·w + lo1 where side 1 is chosen: the sides have equal widths.
-            x[run] += torch.from_numpy(np.where(choose == 1, 0.0, lo1 - lo0).astype(np.float32))
-        self._targets = self.task.targets(x, self.offsets)  # [R, C, B]
+            x[run] += torch.from_numpy(np.where(choose == 1, 0.0, lo1 - lo0))
+        self._targets = self.task.targets(x, self.offsets).float()  # [R, C, B]
+        self._x.copy_(x)
         self._position = 0
 
     def next(self):

@@ -81,3 +81,18 @@ def test_bad_task_values():
         Task("pow")
     with pytest.raises(UserError, match="no benchmark subset ratio"):
         Task("add", 7)
+
+
+def test_inputs_are_drawn_in_float64_then_cast_as_the_originals():
+    # §1.3/§1.4: float64 inputs and targets, cast to float32. Drawing float32 uniforms directly
+    # would give exact zeros in U[-2,2) (u = 0.5) and infinite division targets.
+    stream = TrainingStream(Task("div"), [parse_range("[-2,2]")] * 4, [0, 1, 2, 3], torch.tensor([0] * 4), 128)
+    near_zero = []
+    for _ in range(stream.chunk + 1):
+        x, t = stream.next()
+        assert torch.isfinite(t).all() and (x != 0).all()
+        near_zero.append(x[x.abs() < 0.01])
+    near_zero = torch.cat(near_zero).double()
+    # float32 uniforms scaled to width 4 sit on a 2^-22 grid; casts of float64 draws do not
+    on_grid = (near_zero * 2.0**22 == torch.round(near_zero * 2.0**22)).double().mean().item()
+    assert near_zero.numel() > 1000 and on_grid < 0.01
