@@ -1,0 +1,188 @@
+"""Compare per-seed outcomes of the original implementation with this project's, cell by cell.
+
+Both inputs are CSVs as written by `extract_original_outcomes.py` (one row per run, a `cell`
+column naming the module x op x range pair). Per cell it reports:
+
+* success rate k/n with the Wilson 95% interval (as `compute.summary`, spec §6.2) and a
+  two-sided Fisher exact test of equal success probability;
+* the median "solved at" step and the median sparsity error at the best step, both over the
+  solved runs only (the populations that the Gamma and Beta fits of §6.2 summarise), with a
+  Mann-Whitney U test where both sides have at least three solved runs;
+* quantiles of the final (step 50,000) extrapolation MSE over all runs, with two-sample
+  Kolmogorov-Smirnov and Mann-Whitney U tests. A run without a finite final value (diverged:
+  the original stops at a NaN, ours logs NaN) ranks as +infinity.
+
+    python tests/validation/compare_outcomes.py ORIGINAL.csv OURS.csv [--markdown]
+"""
+
+import argparse
+import csv
+import math
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+Z95 = 1.959963984540054  # qnorm(0.975)
+FINAL_STEP = 50000
+
+
+def read_outcomes(path):
+    with open(path, newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def wilson(k: int, n: int, z: float = Z95):
+    """Wilson score interval without continuity correction (binom.confint method='wilson')."""
+    if n == 0:
+        return math.nan, math.nan
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _float(text):
+    return math.nan if text in ("", None) else float(text)
+
+
+def final_mse(row) -> float:
+    """Extrapolation MSE at the last iteration; +inf when the run did not reach it finite."""
+    value = _float(row["extrapolation_mse_last"])
+    if int(row["last_step"]) != FINAL_STEP or not math.isfinite(value):
+        return math.inf
+    return value
+
+
+@dataclass
+class Side:
+    n: int
+    solved: int
+    wilson: tuple
+    solved_at: list
+    sparsity: list
+    final: list
+
+    @property
+    def rate(self):
+        return self.solved / self.n if self.n else math.nan
+
+
+def side(rows) -> Side:
+    solved = [r for r in rows if r["solved"] == "1"]
+    k, n = len(solved), len(rows)
+    return Side(
+        n=n, solved=k, wilson=wilson(k, n),
+        solved_at=[float(r["solved_at"]) for r in solved if r["solved_at"] != ""],
+        sparsity=[_float(r["sparsity_error_best"]) for r in solved],
+        final=sorted(final_mse(r) for r in rows),
+    )
+
+
+def _median(values):
+    return float(np.median(values)) if values else math.nan
+
+
+def _finite_for_tests(values):
+    # scipy's rank tests handle inf, but mapping it to a huge finite number keeps KS exact.
+    return np.array([v if math.isfinite(v) else 1e300 for v in values])
+
+
+def compare_cell(original_rows, our_rows) -> dict:
+    a, b = side(original_rows), side(our_rows)
+    fisher = stats.fisher_exact([[a.solved, a.n - a.solved], [b.solved, b.n - b.solved]]).pvalue
+    fa, fb = _finite_for_tests(a.final), _finite_for_tests(b.final)
+    ks = stats.ks_2samp(fa, fb).pvalue
+    mw_final = stats.mannwhitneyu(fa, fb, alternative="two-sided").pvalue
+    mw_at = (stats.mannwhitneyu(a.solved_at, b.solved_at, alternative="two-sided").pvalue
+             if len(a.solved_at) >= 3 and len(b.solved_at) >= 3 else math.nan)
+    mw_sparsity = (stats.mannwhitneyu(a.sparsity, b.sparsity, alternative="two-sided").pvalue
+                   if len(a.sparsity) >= 3 and len(b.sparsity) >= 3 else math.nan)
+    return {
+        "original": a, "ours": b, "fisher_p": float(fisher), "ks_final_p": float(ks),
+        "mw_final_p": float(mw_final), "mw_solved_at_p": float(mw_at),
+        "mw_sparsity_p": float(mw_sparsity),
+    }
+
+
+def compare(original, ours) -> dict:
+    """{cell: compare_cell(...)} for every cell present in both tables."""
+    cells = sorted({r["cell"] for r in original} & {r["cell"] for r in ours})
+    return {
+        cell: compare_cell([r for r in original if r["cell"] == cell], [r for r in ours if r["cell"] == cell])
+        for cell in cells
+    }
+
+
+def _g(value, digits=3):
+    if isinstance(value, float) and math.isinf(value):
+        return "diverged"
+    if isinstance(value, float) and math.isnan(value):
+        return "–"
+    return f"{value:.{digits}g}"
+
+
+def _quantiles(values):
+    q = np.quantile(np.array(values), [0.1, 0.5, 0.9], method="inverted_cdf")
+    return " / ".join(_g(float(v), 2) for v in q)
+
+
+def markdown(results) -> str:
+    lines = [
+        "| cell | impl. | solved | rate [Wilson 95%] | median solved at | median sparsity error | final extrap. MSE q10 / q50 / q90 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for cell, r in results.items():
+        for label, s in (("original", r["original"]), ("nalm", r["ours"])):
+            lo, hi = s.wilson
+            lines.append(
+                f"| {cell} | {label} | {s.solved}/{s.n} | {s.rate:.2f} [{lo:.2f}, {hi:.2f}] | "
+                f"{_g(_median(s.solved_at), 4)} | {_g(_median(s.sparsity), 2)} | {_quantiles(s.final)} |"
+            )
+    lines += [
+        "",
+        "| cell | Fisher exact p (success) | KS p (final MSE) | Mann-Whitney p (final MSE) | Mann-Whitney p (solved at) | Mann-Whitney p (sparsity) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for cell, r in results.items():
+        lines.append(
+            f"| {cell} | {_g(r['fisher_p'], 2)} | {_g(r['ks_final_p'], 2)} | {_g(r['mw_final_p'], 2)} | "
+            f"{_g(r['mw_solved_at_p'], 2)} | {_g(r['mw_sparsity_p'], 2)} |"
+        )
+    return "\n".join(lines)
+
+
+def pooled_markdown(original, ours) -> str:
+    """Success rates of the original against every nalm seed available (e.g. seeds 0-224)."""
+    lines = [
+        "| cell | original solved | nalm solved (all seeds) | nalm rate [Wilson 95%] | Fisher exact p |",
+        "|---|---|---|---|---|",
+    ]
+    for cell, r in compare(original, ours).items():
+        a, b = r["original"], r["ours"]
+        lo, hi = b.wilson
+        lines.append(f"| {cell} | {a.solved}/{a.n} | {b.solved}/{b.n} | {b.rate:.2f} [{lo:.2f}, {hi:.2f}] | {_g(r['fisher_p'], 2)} |")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("original")
+    parser.add_argument("ours")
+    parser.add_argument("--extra", action="append", default=[],
+                        help="more nalm outcomes (other seeds) pooled with OURS for a success-rate table")
+    args = parser.parse_args(argv)
+    original, ours = read_outcomes(args.original), read_outcomes(args.ours)
+    results = compare(original, ours)
+    if not results:
+        sys.exit("no cell in common")
+    print(markdown(results))
+    if args.extra:
+        pooled = ours + [row for path in args.extra for row in read_outcomes(path)]
+        print()
+        print(pooled_markdown(original, pooled))
+
+
+if __name__ == "__main__":
+    main()
