@@ -12,7 +12,7 @@ bit-identical to the original's and shared by every seed. Targets are computed i
 and cast to float32 (§1.3).
 
 The training stream is this project's own: every run draws its batches from its own
-PCG64DXSM stream keyed by its seed (see `TrainingStream`), in float64 like the original.
+PCG64DXSM stream keyed by its seed (see `TrainingStream`).
 """
 
 import math
@@ -139,9 +139,11 @@ def init_generator(seed: int) -> torch.Generator:
 class TrainingStream:
     """Fresh batches of B inputs and targets per iteration for R runs, made in chunks of iterations.
 
-    As the original (§1.3, §1.4): inputs are drawn in float64, targets computed in float64 from
-    them, and both are then cast to float32. (Drawing float32 directly would put exact zeros
-    and 2⁻²²-coarse values near 0 into ranges such as U[-2,2), whose divisions then overflow.)
+    For division, as the original (§1.3, §1.4): inputs are drawn in float64, targets computed
+    in float64 from them, and both are then cast to float32. Drawing float32 directly would put
+    exact zeros and 2⁻²²-coarse values near 0 into ranges such as U[-2,2), whose quotients then
+    overflow or lose their heavy tail (§9 item 23). For add, sub and mul that grid changes
+    nothing that matters, and float32 draws cost half as much (it counts at I = 100).
 
     Run r draws its uniforms from its own stream in iteration order, so its batches do not
     depend on the chunk size or on the other runs of the block. A mirrored range draws its
@@ -161,29 +163,32 @@ class TrainingStream:
         self.uniforms = [run_generator(seed, DATA_STREAM) for seed in seeds]
         self.sides = [run_generator(seed, SIDE_STREAM) if r.mirrored else None for r, seed in zip(ranges, seeds)]
         runs = len(ranges)
-        self.low = torch.tensor([r.parts[0][0] for r in ranges], dtype=torch.float64).view(runs, 1, 1, 1)
-        self.width = torch.tensor([r.width for r in ranges], dtype=torch.float64).view(runs, 1, 1, 1)
+        self.dtype = np.float64 if task.op == "div" else np.float32
+        dtype = torch.float64 if task.op == "div" else torch.float32
+        self.low = torch.tensor([r.parts[0][0] for r in ranges], dtype=dtype).view(runs, 1, 1, 1)
+        self.width = torch.tensor([r.width for r in ranges], dtype=dtype).view(runs, 1, 1, 1)
         self.mirrored = [i for i, r in enumerate(ranges) if r.mirrored]
         self.chunk = max(1, min(1000, self.CHUNK_ELEMENTS // (runs * batch_size * self.input_size)))
         shape = (runs, self.chunk, self.input_size, batch_size)
-        self._uniform = np.empty(shape, dtype=np.float64)
-        self._x64 = torch.from_numpy(self._uniform).transpose(2, 3)  # [R, C, B, I] views, refilled in place
-        self._x = torch.empty(shape, dtype=torch.float32).transpose(2, 3)
+        self._uniform = np.empty(shape, dtype=self.dtype)
+        self._drawn = torch.from_numpy(self._uniform).transpose(2, 3)  # [R, C, B, I] views, refilled in place
+        self._x = self._drawn if dtype == torch.float32 else torch.empty(shape, dtype=torch.float32).transpose(2, 3)
         self._targets = None
         self._position = self.chunk
 
     def _refill(self) -> None:
         for run, generator in enumerate(self.uniforms):
-            generator.random(out=self._uniform[run])
-        x = self._x64
+            generator.random(out=self._uniform[run], dtype=self.dtype)
+        x = self._drawn
         x.mul_(self.width).add_(self.low)
         for run in self.mirrored:
             (lo0, _), (lo1, _) = self.ranges[run].parts
             choose = self.sides[run].integers(0, 2, size=x.shape[1:])
             # u·w + lo0 becomes u·w + lo1 where side 1 is chosen: the sides have equal widths.
-            x[run] += torch.from_numpy(np.where(choose == 1, 0.0, lo1 - lo0))
+            x[run] += torch.from_numpy(np.where(choose == 1, 0.0, lo1 - lo0).astype(self.dtype))
         self._targets = self.task.targets(x, self.offsets).float()  # [R, C, B]
-        self._x.copy_(x)
+        if self._x is not x:
+            self._x.copy_(x)
         self._position = 0
 
     def next(self):

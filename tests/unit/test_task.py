@@ -84,8 +84,8 @@ def test_bad_task_values():
 
 
 def test_inputs_are_drawn_in_float64_then_cast_as_the_originals():
-    # §1.3/§1.4: float64 inputs and targets, cast to float32. Drawing float32 uniforms directly
-    # would give exact zeros in U[-2,2) (u = 0.5) and infinite division targets.
+    # §1.3/§1.4, §9 item 23: for division, float64 inputs and targets cast to float32. Drawing
+    # float32 uniforms directly would give exact zeros in U[-2,2) (u = 0.5), infinite targets.
     stream = TrainingStream(Task("div"), [parse_range("[-2,2]")] * 4, [0, 1, 2, 3], torch.tensor([0] * 4), 128)
     near_zero = []
     for _ in range(stream.chunk + 1):
