@@ -126,10 +126,10 @@ def test_exact_bsub_line_for_a_one_experiment_training_job(submissions):
             / match["wildcards"].replace(",", "..") / f"{match['uuid']}.log"
         )
         # train (rules/common.smk): runtime 10 * attempt min, mem 1016 * attempt MB for a
-        # 2-range x 2-seed block; export (rules/export.smk): 20 min, 2000 MB. Grouped in
-        # series: runtimes add up, memory is the larger one; one CPU.
-        runtime = 10 * attempt + 20
-        mem = max(1016 * attempt, 2000)
+        # 2-range x 2-seed block; export (rules/export.smk): 20 * attempt min, 2000 * attempt MB.
+        # Grouped in series: runtimes add up, memory is the larger one; one CPU.
+        runtime = 10 * attempt + 20 * attempt
+        mem = max(1016 * attempt, 2000 * attempt)
         expected = [
             "-J", name, "-o", logfile, "-e", logfile, "-env", "all",
             "-P", PROJECT, "-q", QUEUE,
