@@ -71,48 +71,60 @@ def linear(x: torch.Tensor, W: torch.Tensor) -> torch.Tensor:
 _LANES = 64
 
 
-class _Padded(torch.autograd.Function):
-    """`fn(*tensors)` evaluated on copies padded to a multiple of `_LANES` elements.
+def _padded(function, x: torch.Tensor) -> torch.Tensor:
+    """`function(x)` computed on a copy padded to a multiple of `_LANES` elements."""
+    flat = x.reshape(-1)
+    padding = -flat.numel() % _LANES
+    if padding:
+        flat = torch.cat([flat, flat.new_zeros(padding)])
+    return function(flat)[: x.numel()].view(x.shape)
+
+
+class _ExactUnary(torch.autograd.Function):
+    """A transcendental function of a parameter-sized tensor whose bits do not depend on R.
 
     torch's element-wise CPU kernels run whole SIMD vectors and finish a tensor's last few
-    elements with scalar code, whose transcendental functions (and their backward formulas)
-    can round differently. On `[R, ...]` parameter tensors of a few elements per run, which
-    run falls in that tail depends on R, and so a run's numbers would depend on its block.
-    Padding keeps every element in the vector path, forward and backward.
+    elements with scalar code, whose transcendental functions round differently. On `[R, ...]`
+    parameter tensors of a few elements per run, which run falls in that tail depends on R, so
+    a run's numbers would depend on its block. The forward pass is evaluated on a padded copy
+    (every element in the vector path); the backward pass is the derivative written in terms
+    of the output with single arithmetic operations, which round the same on either path.
     """
 
+    FUNCTIONS = {"tanh": torch.tanh, "sigmoid": torch.sigmoid, "exp": torch.exp}
+
     @staticmethod
-    def forward(ctx, fn, *tensors):
-        shape, numel = tensors[0].shape, tensors[0].numel()
-        padding = -numel % _LANES
-        with torch.enable_grad():
-            leaves = [
-                torch.cat([t.detach().reshape(-1), t.new_zeros(padding)]).requires_grad_(t.requires_grad)
-                for t in tensors
-            ]
-            out = fn(*leaves)
-        ctx.graph = (leaves, out)
-        ctx.padding = padding
-        return out.detach()[:numel].view(shape)
+    def forward(ctx, name, x):
+        y = _padded(_ExactUnary.FUNCTIONS[name], x)
+        ctx.name = name
+        ctx.save_for_backward(y)
+        return y
 
     @staticmethod
     def backward(ctx, grad):
-        leaves, out = ctx.graph
-        wanted = [leaf for leaf in leaves if leaf.requires_grad]
-        padded = torch.cat([grad.reshape(-1), grad.new_zeros(ctx.padding)])
-        # retain_graph: tiny tensors, and a second backward (gradcheck) stays possible
-        grads = iter(torch.autograd.grad(out, wanted, padded, retain_graph=True))
-        shape, numel = grad.shape, grad.numel()
-        return (None, *[next(grads)[:numel].view(shape) if leaf.requires_grad else None for leaf in leaves])
+        (y,) = ctx.saved_tensors
+        if ctx.name == "tanh":
+            derivative = 1 - y * y
+        elif ctx.name == "sigmoid":
+            derivative = y * (1 - y)
+        else:
+            derivative = y
+        return None, grad * derivative
 
 
-def per_run_exact(fn, *tensors: torch.Tensor) -> torch.Tensor:
-    """`fn(*tensors)` for same-shaped parameter tensors, with bits that do not depend on R.
+def exact_tanh(x: torch.Tensor) -> torch.Tensor:
+    """tanh for parameter-sized tensors, bit-identical whatever the number of runs."""
+    return _ExactUnary.apply("tanh", x)
 
-    For element-wise `fn` only (it sees flattened, padded copies). Use it for transcendental
-    functions of parameters (tanh, sigmoid, pow, exp); batch-sized tensors need no padding.
-    """
-    return _Padded.apply(fn, *tensors)
+
+def exact_sigmoid(x: torch.Tensor) -> torch.Tensor:
+    """σ for parameter-sized tensors, bit-identical whatever the number of runs."""
+    return _ExactUnary.apply("sigmoid", x)
+
+
+def exact_exp(x: torch.Tensor) -> torch.Tensor:
+    """exp for parameter-sized tensors, bit-identical whatever the number of runs."""
+    return _ExactUnary.apply("exp", x)
 
 
 def uniform_(parameter: torch.Tensor, runs, generators, low: float, high: float) -> None:

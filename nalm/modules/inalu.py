@@ -25,7 +25,7 @@ import torch
 from torch import nn
 
 from nalm.modules import register
-from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, linear, normal_, per_run_exact, sparsity_error
+from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, exact_sigmoid, linear, normal_, sparsity_error
 from nalm.modules.nac import nac_weight
 
 EPS = 1e-7
@@ -57,7 +57,7 @@ class INALU(ArithmeticModule):
     def forward(self, x, log=None):
         W_a = nac_weight(self.W_a_hat, self.M_a_hat)  # [R, I, O]
         W_m = nac_weight(self.W_m_hat, self.M_m_hat)
-        gate = per_run_exact(torch.sigmoid, self.g).unsqueeze(1)  # [R, 1, O]
+        gate = exact_sigmoid(self.g).unsqueeze(1)  # [R, 1, O]
         if log is not None:
             error_a, error_m = sparsity_error(W_a.detach()), sparsity_error(W_m.detach())
             log[self.TAGS["W_a"]] = error_a

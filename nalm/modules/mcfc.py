@@ -32,10 +32,10 @@ from nalm.modules import register
 from nalm.modules.base import (
     LAYER_SCOPE,
     ArithmeticModule,
+    exact_sigmoid,
     linear,
     negative_phase,
     nmu_sparsity_regularizer,
-    per_run_exact,
     sparsity_error,
 )
 
@@ -68,7 +68,7 @@ class MCFC(ArithmeticModule):
 
     def _junction_and_gate(self):
         junction = torch.softmax(self.junction, dim=-1)  # [R, I, O]
-        out_gate = per_run_exact(torch.sigmoid, self.out_gate_weight.squeeze(-1) + self.out_gate_bias)  # [R, O]
+        out_gate = exact_sigmoid(self.out_gate_weight.squeeze(-1) + self.out_gate_bias)  # [R, O]
         return junction, out_gate
 
     def _mcfc(self, x, log):

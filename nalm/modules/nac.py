@@ -24,7 +24,7 @@ import torch
 from torch import nn
 
 from nalm.modules import register
-from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, linear, per_run_exact, sparsity_error, uniform_
+from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, exact_sigmoid, exact_tanh, linear, sparsity_error, uniform_
 
 #: the network-level eps of the original's multiplicative paths (NAC•, NALU)
 LOG_EPS = 1e-7
@@ -43,13 +43,9 @@ def nac_init_bound(input_size: int, output_size: int) -> float:
     return scipy.optimize.bisect(lambda r: fan * nac_weight_variance(r) - 2, 0, 10)
 
 
-def _nac_weight(W_hat: torch.Tensor, M_hat: torch.Tensor) -> torch.Tensor:
-    return torch.tanh(W_hat) * torch.sigmoid(M_hat)
-
-
 def nac_weight(W_hat: torch.Tensor, M_hat: torch.Tensor) -> torch.Tensor:
-    """W = tanh(Ŵ) ⊙ σ(M̂), with bits independent of the block (`per_run_exact`)."""
-    return per_run_exact(_nac_weight, W_hat, M_hat)
+    """W = tanh(Ŵ) ⊙ σ(M̂), with bits independent of the block (`exact_tanh`, `exact_sigmoid`)."""
+    return exact_tanh(W_hat) * exact_sigmoid(M_hat)
 
 
 @register("NAC+")

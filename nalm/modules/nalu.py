@@ -29,8 +29,10 @@ from nalm.modules import register
 from nalm.modules.base import (
     LAYER_SCOPE,
     ArithmeticModule,
+    exact_exp,
+    exact_sigmoid,
+    exact_tanh,
     linear,
-    per_run_exact,
     sparsity_error,
     uniform_,
     xavier_uniform_bound,
@@ -38,6 +40,7 @@ from nalm.modules.base import (
 from nalm.modules.nac import LOG_EPS, nac_init_bound
 
 GOLDEN_RATIO = (1 + math.sqrt(5)) / 2
+LOG_GOLDEN_RATIO = math.log(GOLDEN_RATIO)
 
 
 @register("NALU")
@@ -54,15 +57,17 @@ class NALU(ArithmeticModule):
         self.G = nn.Parameter(torch.zeros(runs, output_size, input_size))
 
     @staticmethod
-    def _sigmoid(z):
+    def _gate(z):
+        """σ on the batch-sized gate pre-activation."""
         return torch.sigmoid(z)
 
     @staticmethod
-    def _tanh(z):
-        return torch.tanh(z)
+    def _weight(W_hat, M_hat):
+        """tanh(Ŵ) ⊙ σ(M̂) on parameter-sized tensors, bit-identical whatever the block."""
+        return exact_tanh(W_hat) * exact_sigmoid(M_hat)
 
     def weight(self):
-        return per_run_exact(lambda W_hat, M_hat: self._tanh(W_hat) * self._sigmoid(M_hat), self.W_hat, self.M_hat)
+        return self._weight(self.W_hat, self.M_hat)
 
     @torch.no_grad()
     def reset_parameters(self, generators, runs=None) -> None:
@@ -74,7 +79,7 @@ class NALU(ArithmeticModule):
         uniform_(self.G, runs, generators, -bound, bound)
 
     def forward(self, x, log=None):
-        g = self._sigmoid(linear(x, self.G.transpose(1, 2)))
+        g = self._gate(linear(x, self.G.transpose(1, 2)))
         W = self.weight()
         if log is not None:
             log[self.GATE_TAG] = g.detach().mean(dim=(1, 2))
@@ -93,10 +98,12 @@ class GoldenRatioNALU(NALU):
     """G-NALU: the NALU with base-φ sigmoid and tanh in its weight and gate."""
 
     @staticmethod
-    def _sigmoid(z):
+    def _gate(z):
+        """σ_φ(z) = 1 / (1 + φ^{-z})."""
         return 1 / (1 + torch.pow(GOLDEN_RATIO, -z))
 
     @staticmethod
-    def _tanh(z):
-        power = torch.pow(GOLDEN_RATIO, 2 * z)
-        return (power - 1) / (power + 1)
+    def _weight(W_hat, M_hat):
+        """tanh_φ(Ŵ) ⊙ σ_φ(M̂), with φ^z = exp(z·ln φ) evaluated bit-identically whatever the block."""
+        power = exact_exp(2 * LOG_GOLDEN_RATIO * W_hat)
+        return (power - 1) / (power + 1) * (1 / (1 + exact_exp(-LOG_GOLDEN_RATIO * M_hat)))

@@ -23,7 +23,7 @@ import torch
 from torch import nn
 
 from nalm.modules import register
-from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, nau_sparsity_regularizer, per_run_exact, sparsity_error, uniform_
+from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, exact_tanh, nau_sparsity_regularizer, sparsity_error, uniform_
 from nalm.modules.nau import nau_init_bound
 
 DIV_MODES = ("div", "div-sepSign")
@@ -49,7 +49,7 @@ class NRU(ArithmeticModule):
         W = self.W.unsqueeze(1)  # [R, 1, O, I]
         if log is not None:
             log[self.TAG] = sparsity_error(self.W.detach())
-        selected = per_run_exact(lambda w: torch.tanh(1000 * w) ** 2, W) if self.training else W.abs()
+        selected = exact_tanh(1000 * W) ** 2 if self.training else W.abs()
         x = x.unsqueeze(2)  # [R, B, 1, I]
         power = x.abs() ** W
         if self.div_mode == "div":

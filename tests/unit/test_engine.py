@@ -37,8 +37,8 @@ BLOCK_PRESETS = [
 
 @pytest.mark.parametrize("preset, op", BLOCK_PRESETS)
 def test_a_run_alone_and_in_a_block_of_25_logs_identical_metrics(preset, op):
-    # Exact, bit for bit: parameter-sized transcendental functions go through
-    # `per_run_exact`, Adam is the foreach implementation (the fused one rounds by position).
+    # Exact, bit for bit: parameter-sized transcendental functions go through `exact_tanh`,
+    # `exact_sigmoid`, `exact_exp`; Adam is the foreach one (the fused one rounds by position).
     # The ramp is moved into the short run so that the regulariser path is exercised too.
     _, alone = train(preset, op, specs([11], R5, "r5"), 400, regularizer_ramp=[100, 300])
     mixed = specs(range(12), R7) + specs(range(11, 24), R5, "r5")  # 25 runs, two range pairs

@@ -40,12 +40,15 @@ def test_ideal_weights_compute_the_op(name, op, negative):  # §10.2
 
 def test_golden_ratio_functions_are_base_phi_sigmoid_and_tanh():  # §2.4
     z = torch.linspace(-30, 30, 121)
-    torch.testing.assert_close(GoldenRatioNALU._sigmoid(z), torch.sigmoid(z * math.log(PHI)))
-    torch.testing.assert_close(GoldenRatioNALU._tanh(z), torch.tanh(z * math.log(PHI)))
+    torch.testing.assert_close(GoldenRatioNALU._gate(z), torch.sigmoid(z * math.log(PHI)))
+    ones = torch.zeros_like(z)  # σ_φ(0) = 1/2 isolates tanh_φ in the weight
+    torch.testing.assert_close(GoldenRatioNALU._weight(z, ones), torch.tanh(z * math.log(PHI)) / 2)
+    torch.testing.assert_close(GoldenRatioNALU._weight(torch.full_like(z, 20.0), z),
+                               torch.sigmoid(z * math.log(PHI)), rtol=1e-6, atol=1e-6)  # tanh_φ(20) = 1
 
 
 def test_golden_ratio_tanh_is_the_power_form_and_overflows_like_the_original():  # §2.4
-    assert math.isnan(GoldenRatioNALU._tanh(torch.tensor(100.0)).item())
+    assert math.isnan(GoldenRatioNALU._weight(torch.tensor([100.0]), torch.tensor([0.0])).item())
 
 
 def test_golden_ratio_gate_and_weight_differ_from_the_natural_ones():  # §2.4
