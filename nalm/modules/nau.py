@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 from nalm.modules import register
-from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, sparsity_error, uniform_, linear
+from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, linear, nau_sparsity_regularizer, sparsity_error, uniform_
 
 
 def nau_init_bound(input_size: int, output_size: int) -> float:
@@ -46,8 +46,7 @@ class NAU(ArithmeticModule):
         return linear(x, W.transpose(1, 2))
 
     def regularizers(self):
-        W = self.W
-        return {"W": torch.minimum(W.abs(), (1 - W.abs()).abs()).mean(dim=(1, 2))}
+        return {"W": nau_sparsity_regularizer(self.W)}
 
     @torch.no_grad()
     def project_(self):

@@ -16,7 +16,7 @@ import torch
 from torch import nn
 
 from nalm.modules import register
-from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, sparsity_error, uniform_
+from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, nmu_sparsity_regularizer, sparsity_error, uniform_
 
 
 @register("NMU")
@@ -42,8 +42,7 @@ class NMU(ArithmeticModule):
         return factors.prod(dim=-1)
 
     def regularizers(self):
-        W = self.W
-        return {"W": torch.minimum(W.abs(), (1 - W).abs()).mean(dim=(1, 2))}
+        return {"W": nmu_sparsity_regularizer(self.W)}
 
     @torch.no_grad()
     def project_(self):
