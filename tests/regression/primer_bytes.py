@@ -126,6 +126,11 @@ def record() -> dict:
             out = scratch / "runs" / f"{preset}_{op}"
             _train(out, preset, op)
             result["runs"][f"{preset} {op} I=2"] = _tree_digests(out)
+        # a stalled iNALU (learning rate 0): its validation MSE stops improving, so the
+        # re-initialisation test fires
+        out = scratch / "runs" / "iNALU_mul_stalled"
+        _train(out, "iNALU", "mul", extra=["learning_rate=0"])
+        result["runs"]["iNALU mul I=2 stalled"] = _tree_digests(out)
         for input_size in (10, 100):  # per-seed operand offsets and I-major batches
             out = scratch / "runs" / f"NAU_sub_in{input_size}"
             _train(out, "NAU", "sub", input_size)
