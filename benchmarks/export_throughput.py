@@ -3,7 +3,7 @@
 6,000 is the order of one figure's worth of runs (modules x ops x 9 ranges x 25 seeds). The
 runs are synthetic but shaped like the benchmark's (`single-module-benchmark.md` §3.4): at each
 of the 51 logged steps the two metrics, one sparsity error, and the three losses, written with
-`nalm.events.write_event_file` next to a `run.json`, in the `<range-id>/seed<k>/` layout of
+`nalm.runs.events.write_event_file` next to a `run.json`, in the `<range-id>/seed<k>/` layout of
 docs/run-format.md. Only the export is timed.
 
     python benchmarks/export_throughput.py [--runs 6000] [--steps 51] [--jobs 1]
@@ -17,9 +17,9 @@ import sys
 import tempfile
 import time
 
-from nalm.events import event_file_name, write_event_file
-from nalm.export import export_runs
-from nalm.runname import format_run_name
+from nalm.runs.events import event_file_name, write_event_file
+from nalm.runs.export import export_runs
+from nalm.runs.names import format_run_name
 
 RANGES = [("[1,2]", "[2,6]"), ("[-2,-1]", "[-6,-2]"), ("[-2,2]", "[[-6,-2],[2,6]]")]
 

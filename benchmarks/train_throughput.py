@@ -26,11 +26,11 @@ TARGET_SECONDS = {"iNALU": 90.0}
 def child(preset: str, op: str, runs: int, iterations: int) -> None:
     import torch
 
-    from nalm.engine import Block, RunSpec
-    from nalm.presets import resolve
-    from nalm.range_pairs import RANGE_PAIRS
-    from nalm.ranges import parse_range
-    from nalm.task import Task
+    from nalm.core.engine import Block, RunSpec
+    from nalm.core.presets import resolve
+    from nalm.papers.primer.ranges import RANGE_PAIRS
+    from nalm.core.ranges import parse_range
+    from nalm.tasks.single_module import Task
 
     torch.set_num_threads(1)
     pairs = [(parse_range(i), parse_range(e), rid) for rid, i, e in RANGE_PAIRS]

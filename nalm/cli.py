@@ -9,7 +9,7 @@ import importlib
 import sys
 
 from nalm import __version__
-from nalm.errors import UserError
+from nalm.core.errors import UserError
 
 # Order shown by `nalm --help`: the order of the pipeline.
 COMMANDS = ["modules", "train", "thresholds", "export", "summarize", "plot", "profiles"]

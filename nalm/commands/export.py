@@ -31,8 +31,8 @@ def add_parser(subparsers):
 
 
 def run(args) -> int:
-    from nalm.errors import UserError
-    from nalm.export import export_runs
+    from nalm.core.errors import UserError
+    from nalm.runs.export import export_runs
 
     if args.jobs < 1:
         raise UserError(f"--jobs {args.jobs}: expected a positive number of processes")

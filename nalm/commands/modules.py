@@ -11,7 +11,7 @@ def add_parser(subparsers):
 
 def run(args) -> int:
     from nalm import modules
-    from nalm.presets import load_presets
+    from nalm.core.presets import load_presets
 
     presets = load_presets()
     print("modules:")

@@ -2,11 +2,11 @@
 
 import os
 
-from nalm.errors import UserError
-from nalm.figures import COLLATIONS, FIGURES, get_figure
-from nalm.latex_table import caption_for, latex_table
-from nalm.plot import build_plot, companion_paths, plot_data, read_summaries, save_plot, select_cells
-from nalm.rcsv import write_r_csv
+from nalm.core.errors import UserError
+from nalm.figures.definitions import COLLATIONS, FIGURES, get_figure
+from nalm.figures.latex_table import caption_for, latex_table
+from nalm.figures.three_panel import build_plot, companion_paths, plot_data, read_summaries, save_plot, select_cells
+from nalm.core.rcsv import write_r_csv
 
 
 def add_parser(subparsers):

@@ -13,7 +13,7 @@ repository take effect at once.
 import os
 from pathlib import Path
 
-from nalm.errors import UserError
+from nalm.core.errors import UserError
 
 #: Loaded automatically by Snakemake as the workflow profile; never linked.
 WORKFLOW_PROFILE = "default"

@@ -1,8 +1,8 @@
 """`nalm thresholds`: write the success-threshold file (single-module-benchmark.md §4)."""
 
-from nalm.errors import UserError
-from nalm.rcsv import write_r_csv
-from nalm.thresholds import (
+from nalm.core.errors import UserError
+from nalm.core.rcsv import write_r_csv
+from nalm.analysis.thresholds import (
     DEFAULT_EPSILON,
     DEFAULT_SAMPLES,
     DEFAULT_SEED,

@@ -4,7 +4,7 @@ import re
 import sys
 import time
 
-from nalm.errors import UserError
+from nalm.core.errors import UserError
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
 
@@ -58,7 +58,7 @@ def add_parser(subparsers):
 
 
 def _range_pairs(args):
-    from nalm.ranges import parse_range
+    from nalm.core.ranges import parse_range
 
     if len(args.interpolation_range) != len(args.extrapolation_range):
         raise UserError(
@@ -80,10 +80,10 @@ def _range_pairs(args):
 def run(args) -> int:
     import torch
 
-    from nalm.engine import RunSpec, train_block
-    from nalm.presets import parse_override, resolve
-    from nalm.runio import write_run
-    from nalm.task import Task
+    from nalm.core.engine import RunSpec, train_block
+    from nalm.core.presets import parse_override, resolve
+    from nalm.runs.directory import write_run
+    from nalm.tasks.single_module import Task
 
     if args.iterations < 0:
         raise UserError(f"bad --iterations {args.iterations}: expected a number >= 0")

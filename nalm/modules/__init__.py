@@ -6,7 +6,7 @@ Each module family lives in its own file and registers itself with `@register(..
 
 import importlib
 
-from nalm.errors import UserError
+from nalm.core.errors import UserError
 from nalm.modules.base import ArithmeticModule
 
 _REGISTRY: dict = {}

@@ -60,7 +60,7 @@ def linear(x: torch.Tensor, W: torch.Tensor) -> torch.Tensor:
 
     With O = 1 it is an element-wise product summed over I: several times faster than a
     batched matmul of 128×I by I×1 matrices, and fastest when x is stored I-major, as the
-    engine stores its batches (`nalm.task.TrainingStream`).
+    engine stores its batches (`nalm.tasks.single_module.TrainingStream`).
     """
     if W.shape[-1] == 1:
         return (x * W.transpose(1, 2)).sum(dim=-1, keepdim=True)

@@ -49,7 +49,7 @@ def _presets():
 
     try:
         from nalm.core.presets import load_presets
-    except ModuleNotFoundError:
+    except ModuleNotFoundError:  # the layout before the refactor
         from nalm.presets import load_presets
     cases = []
     for name, preset in load_presets().items():

@@ -3,8 +3,8 @@
 import numpy as np
 import torch
 
-from nalm.range_pairs import RANGE_PAIRS
-from nalm.ranges import parse_range
+from nalm.papers.primer.ranges import RANGE_PAIRS
+from nalm.core.ranges import parse_range
 
 #: the 18 interpolation and extrapolation ranges of `single-module-benchmark.md` §1.6
 BENCHMARK_RANGES = [parse_range(text) for _, interpolation, extrapolation in RANGE_PAIRS

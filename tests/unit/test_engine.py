@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import torch
 
-from nalm.engine import Block, RunSpec, TAG_BETA, TAG_CRITERION, TAG_EXTRAPOLATION, TAG_INTERPOLATION
-from nalm.presets import resolve
-from nalm.ranges import parse_range
-from nalm.task import Task
+from nalm.core.engine import Block, RunSpec, TAG_BETA, TAG_CRITERION, TAG_EXTRAPOLATION, TAG_INTERPOLATION
+from nalm.core.presets import resolve
+from nalm.core.ranges import parse_range
+from nalm.tasks.single_module import Task
 
 R7 = (parse_range("[1,2]"), parse_range("[2,6]"))
 R5 = (parse_range("[-2,2]"), parse_range("[[-6,-2],[2,6]]"))
@@ -94,7 +94,7 @@ def test_gradient_norm_clipping_is_per_run():
     block = Block(resolve("NAU", "add", {"clip_grad_norm": 1.0}), Task("add"), specs([0, 1]), 0, 1)
     w = block.module.W
     w.grad = torch.tensor([[[3.0, 4.0]], [[0.3, 0.4]]])
-    from nalm.engine import _clip_grad_norm_per_run
+    from nalm.core.engine import _clip_grad_norm_per_run
 
     _clip_grad_norm_per_run([w], 1.0)
     assert torch.allclose(w.grad[0], torch.tensor([[0.6, 0.8]]), atol=1e-6)  # norm 5 -> 1

@@ -1,4 +1,4 @@
-"""The event-file writer and reader (`nalm.events`, `nalm.tfrecord`).
+"""The event-file writer and reader (`nalm.runs.events`, `nalm.runs.tfrecord`).
 
 Spec: `single-module-benchmark.md` §3.4 (tags, one Event per value as tensorboardX writes),
 §5.3 (what the export reads), docs/run-format.md (deterministic wall time, file name, atomicity).
@@ -11,9 +11,9 @@ import struct
 import pytest
 from _original_events import fixture_runs, readout_rows
 
-from nalm import events
-from nalm.errors import UserError
-from nalm.tfrecord import frame, iter_records, masked_crc
+from nalm.runs import events
+from nalm.core.errors import UserError
+from nalm.runs.tfrecord import frame, iter_records, masked_crc
 
 SCALARS = [
     (0, "metric/valid/interpolation", 1766.25),

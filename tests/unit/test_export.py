@@ -1,4 +1,4 @@
-"""`nalm export` (`nalm.export`, `nalm.run_table`): `single-module-benchmark.md` §5.1–§5.3."""
+"""`nalm export` (`nalm.runs.export`, `nalm.runs.table`): `single-module-benchmark.md` §5.1–§5.3."""
 
 import csv
 import io
@@ -11,11 +11,11 @@ import pytest
 from _original_events import fixture_runs, readout_rows
 
 from nalm import cli
-from nalm.errors import UserError
-from nalm.events import event_file_name, read_event_file, write_event_file
-from nalm.export import COLUMNS, export_runs
-from nalm.run_table import run_rows
-from nalm.runname import format_run_name
+from nalm.core.errors import UserError
+from nalm.runs.events import event_file_name, read_event_file, write_event_file
+from nalm.runs.export import COLUMNS, export_runs
+from nalm.runs.table import run_rows
+from nalm.runs.names import format_run_name
 
 INTERPOLATION = "metric/valid/interpolation"
 EXTRAPOLATION = "metric/test/extrapolation"

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from nalm.errors import UserError
+from nalm.core.errors import UserError
 import torch
 
 from _module_inputs import BENCHMARK_RANGES, OPS, fill, generators, inputs

@@ -2,8 +2,8 @@
 
 import pytest
 
-from nalm.errors import UserError
-from nalm.presets import parse_override, resolve
+from nalm.core.errors import UserError
+from nalm.core.presets import parse_override, resolve
 
 
 def test_defaults_are_the_original_script_defaults():

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from nalm.reinit import ReinitTest
+from nalm.core.reinit import ReinitTest
 
 
 def reference(logged, iterations, log_interval, interval=10, max_stored=5000, threshold=1.0):

@@ -1,11 +1,11 @@
-"""The original long run name (`nalm.runname`), `single-module-benchmark.md` §5.2 (flags: §2.11, defaults: §3.5)."""
+"""The original long run name (`nalm.runs.names`), `single-module-benchmark.md` §5.2 (flags: §2.11, defaults: §3.5)."""
 
 import pytest
 from _original_events import fixture_runs
 
-from nalm.errors import UserError
-from nalm.ranges import UniformRange
-from nalm.runname import LAYER_OF_MODULE, R_MODEL_LABEL, format_run_name, parse_run_name
+from nalm.core.errors import UserError
+from nalm.core.ranges import UniformRange
+from nalm.runs.names import LAYER_OF_MODULE, R_MODEL_LABEL, format_run_name, parse_run_name
 
 # §5.2 "Full examples", verified there against the original parser and f-string.
 NMU_EXAMPLE = (

@@ -2,7 +2,7 @@
 
 import pytest
 
-from nalm.schedules import beta, ramp
+from nalm.core.schedules import beta, ramp
 
 
 @pytest.mark.parametrize(

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from scipy import optimize, stats
 
-from nalm import profile_likelihood
-from nalm.errors import UserError
-from nalm.spline import approx, spline
-from nalm.stats import beta_stat, compute_summary, gamma_stat, normal_stat, wilson
-from nalm.summary import per_run, summarize
+from nalm.analysis import profile_likelihood
+from nalm.core.errors import UserError
+from nalm.analysis.spline import approx, spline
+from nalm.analysis.stats import beta_stat, compute_summary, gamma_stat, normal_stat, wilson
+from nalm.analysis.summary import per_run, summarize
 
 Z = stats.norm.ppf(0.975)
 

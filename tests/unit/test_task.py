@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from nalm.errors import UserError
-from nalm.ranges import parse_range
-from nalm.task import (
+from nalm.core.errors import UserError
+from nalm.core.ranges import parse_range
+from nalm.tasks.single_module import (
     EVALUATION_SAMPLES, TEST_SEED, VALIDATION_SEED, Task, TrainingStream, evaluation_inputs,
 )
 

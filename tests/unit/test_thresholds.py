@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from nalm.cli import main
-from nalm.errors import UserError
-from nalm.range_pairs import RANGE_IDS, range_pair
-from nalm.thresholds import (
+from nalm.core.errors import UserError
+from nalm.papers.primer.ranges import RANGE_IDS, range_pair
+from nalm.analysis.thresholds import (
     COLUMNS,
     ThresholdCase,
     closed_form_threshold,

@@ -8,7 +8,7 @@ import pytest
 
 from nalm.cli import main
 from nalm.commands.train import parse_seeds
-from nalm.errors import UserError
+from nalm.core.errors import UserError
 
 BASE = ["train", "--preset", "NAU", "--op", "add", "--iterations", "200", "--log-interval", "100"]
 
@@ -37,7 +37,7 @@ def test_writes_one_directory_per_run_and_is_deterministic(tmp_path):
 
 
 def test_an_interrupted_write_leaves_no_complete_looking_run(tmp_path, monkeypatch):
-    import nalm.runio
+    import nalm.runs.directory
 
     def fail(*args, **kwargs):
         raise OSError("disk full")
@@ -45,7 +45,7 @@ def test_an_interrupted_write_leaves_no_complete_looking_run(tmp_path, monkeypat
     args = BASE + ["--interpolation-range", "[1,2]", "--extrapolation-range", "[2,6]", "--range-id", "r7",
                    "--seeds", "0", "--out", str(tmp_path)]
     assert main(args) == 0
-    monkeypatch.setattr(nalm.runio, "write_event_file", fail)
+    monkeypatch.setattr(nalm.runs.directory, "write_event_file", fail)
     with pytest.raises(OSError):
         main(args)
     run = tmp_path / "r7" / "seed0"

@@ -2,7 +2,7 @@
 
 Reads TensorBoard run directories named with the original's long run name
 (`single-module-benchmark.md` §5.2), one event file each, with the project's own reader
-`nalm.events.read_event_file`, and writes one CSV row per run with the per-run quantities of
+`nalm.runs.events.read_event_file`, and writes one CSV row per run with the per-run quantities of
 §6.1: the best-validation step, the extrapolation MSE there and at the last logged step,
 `solved`, `solved_at` and the sparsity error at the best step (§5.3 per module). Thresholds
 are the R Monte Carlo values of §10.1 (epsilon = 1e-4, input size 2).
@@ -22,8 +22,8 @@ import os
 import sys
 from collections import defaultdict
 
-from nalm.errors import UserError
-from nalm.events import read_event_file
+from nalm.core.errors import UserError
+from nalm.runs.events import read_event_file
 
 VALID_TAG = "metric/valid/interpolation"
 TEST_TAG = "metric/test/extrapolation"

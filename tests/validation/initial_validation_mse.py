@@ -14,10 +14,10 @@ import sys
 import numpy as np
 import torch
 
-from nalm.engine import Block, RunSpec
-from nalm.presets import resolve
-from nalm.ranges import parse_range
-from nalm.task import Task
+from nalm.core.engine import Block, RunSpec
+from nalm.core.presets import resolve
+from nalm.core.ranges import parse_range
+from nalm.tasks.single_module import Task
 
 
 def initial_validation_mse(preset, op, interpolation, extrapolation, seeds):

@@ -11,9 +11,9 @@ import os
 from pathlib import Path
 
 from nalm import __version__
-from nalm.atomic import write_text_atomic
-from nalm.events import event_file_name, write_event_file
-from nalm.runname import LAYER_OF_MODULE, format_run_name
+from nalm.core.atomic import write_text_atomic
+from nalm.runs.events import event_file_name, write_event_file
+from nalm.runs.names import LAYER_OF_MODULE, format_run_name
 
 METRICS_COLUMNS = ("step", "interpolation_mse", "extrapolation_mse", "sparsity_error", "diverged")
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from nalm.errors import UserError
-from nalm.ranges import UniformRange
+from nalm.core.errors import UserError
+from nalm.core.ranges import UniformRange
 
 OPS = ("add", "sub", "mul", "div")
 VALIDATION_SEED = 43953907

@@ -9,8 +9,8 @@ puts iNALU last), §7.1.
 import math
 from dataclasses import dataclass
 
-from nalm.errors import UserError
-from nalm.runname import R_MODEL_LABEL
+from nalm.core.errors import UserError
+from nalm.runs.names import R_MODEL_LABEL
 
 # Legend labels as R's plotmath draws them (§7.1): NAC with a subscript + or a middle dot.
 PLOT_LABEL = {"NAC+": r"$\mathrm{NAC}_{+}$", "NAC*": r"$\mathrm{NAC}_{\cdot}$"}

@@ -11,7 +11,7 @@ import struct
 
 import crc32c
 
-from nalm.errors import UserError
+from nalm.core.errors import UserError
 
 _MASK_DELTA = 0xA282EAD8
 _LENGTH = struct.Struct("<Q")

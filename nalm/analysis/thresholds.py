@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from nalm.errors import UserError
-from nalm.range_pairs import RANGE_IDS, range_pair
+from nalm.core.errors import UserError
+from nalm.papers.primer.ranges import RANGE_IDS, range_pair
 
 OPERATIONS = ("add", "sub", "mul", "div")
 DEFAULT_EPSILON = 1e-4  # §4.1: the committed script uses ε = 1e-4 for every op

@@ -11,7 +11,7 @@ import ast
 import math
 from dataclasses import dataclass
 
-from nalm.errors import UserError
+from nalm.core.errors import UserError
 
 EXPECTED = "expected '[lo,hi]' with lo < hi, or '[[lo0,hi0],[lo1,hi1]]' with equal widths"
 

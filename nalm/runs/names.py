@@ -13,8 +13,8 @@ float, and ints where it kept an int default (§3.5).
 import ast
 import re
 
-from nalm.errors import UserError
-from nalm.ranges import parse_range
+from nalm.core.errors import UserError
+from nalm.core.ranges import parse_range
 
 # Field 1 (`layer_type.lower()` plus suffixes) of this project's registry names (§2.11, §5.2).
 LAYER_OF_MODULE = {
@@ -113,7 +113,7 @@ def format_run_name(module=None, layer=None, **fields) -> str:
 
     `module` is a registry name (`NAU`, `RealNPU`, ...); `layer` (field 1 verbatim, e.g.
     `nalu-b`) overrides it for names outside the registry. Every other keyword is one of
-    `DEFAULTS`; ranges may be strings, lists or `nalm.ranges.UniformRange`.
+    `DEFAULTS`; ranges may be strings, lists or `nalm.core.ranges.UniformRange`.
     """
     unknown = set(fields) - set(DEFAULTS)
     if unknown:

@@ -15,7 +15,7 @@ t = 0 .. iterations inclusive:
 4. regularisers: λ·s(t)·R_W, β(t)·L1 (every parameter), λ_npu·(β or s)·R_npu terms and
    iNALU's 0.05·R when the last logged validation MSE < 1 and t > 10,000;
 5. backward, clip (norm per run, then value), Adam step, the module's clamp;
-6. iNALU's re-initialisation test (`nalm.reinit`).
+6. iNALU's re-initialisation test (`nalm.core.reinit`).
 
 Metrics at step t describe the parameters after t updates. A run whose parameters become
 non-finite is *diverged*: its metrics are NaN from the first log step that sees it, and
@@ -30,12 +30,12 @@ import numpy as np
 import torch
 
 from nalm import modules
-from nalm.presets import Hyperparameters
-from nalm.ranges import UniformRange
-from nalm.reinit import ReinitTest
-from nalm.schedules import beta as beta_schedule
-from nalm.schedules import ramp
-from nalm.task import TEST_SEED, VALIDATION_SEED, Task, TrainingStream, evaluation_inputs, init_generator
+from nalm.core.presets import Hyperparameters
+from nalm.core.ranges import UniformRange
+from nalm.core.reinit import ReinitTest
+from nalm.core.schedules import beta as beta_schedule
+from nalm.core.schedules import ramp
+from nalm.tasks.single_module import TEST_SEED, VALIDATION_SEED, Task, TrainingStream, evaluation_inputs, init_generator
 
 #: samples per evaluation chunk; fixed so that the summation order never depends on the block
 EVALUATION_CHUNK = 1000

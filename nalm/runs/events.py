@@ -1,6 +1,6 @@
 """TensorBoard event files without TensorFlow: a writer matching tensorboardX and a fast reader.
 
-An event file is a TFRecord stream (`nalm.tfrecord`) of `tensorflow.Event` protocol buffers.
+An event file is a TFRecord stream (`nalm.runs.tfrecord`) of `tensorflow.Event` protocol buffers.
 Only the few fields the benchmark needs are encoded here, by hand:
 
     Event   { double wall_time = 1; int64 step = 2; string file_version = 3; Summary summary = 5; }
@@ -23,9 +23,9 @@ import os
 import struct
 from heapq import merge
 
-from nalm.atomic import write_bytes_atomic
-from nalm.errors import UserError
-from nalm.tfrecord import frame, iter_records
+from nalm.core.atomic import write_bytes_atomic
+from nalm.core.errors import UserError
+from nalm.runs.tfrecord import frame, iter_records
 
 FILE_VERSION = "brain.Event:2"
 EVENT_FILE_PREFIX = "events.out.tfevents."

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, stats
 
-from nalm.spline import approx, spline
+from nalm.analysis.spline import approx, spline
 
 LEVEL = 0.95
 ZMAX = math.sqrt(stats.chi2.ppf(1.0 - 0.01 / 2.0, 2))  # bbmle: alpha = 0.01, p = 2 parameters

@@ -25,12 +25,12 @@ import sys
 from dataclasses import dataclass
 from multiprocessing import get_context
 
-from nalm.atomic import atomic_output
-from nalm.errors import UserError
-from nalm.events import EVENT_FILE_PREFIX, event_file_name, read_event_file
-from nalm.ranges import parse_range
-from nalm.run_table import run_rows
-from nalm.runname import parse_run_name
+from nalm.core.atomic import atomic_output
+from nalm.core.errors import UserError
+from nalm.runs.events import EVENT_FILE_PREFIX, event_file_name, read_event_file
+from nalm.core.ranges import parse_range
+from nalm.runs.table import run_rows
+from nalm.runs.names import parse_run_name
 
 COLUMNS = (
     "name",

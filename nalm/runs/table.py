@@ -51,7 +51,7 @@ def _larger(current, value):
 def run_rows(records):
     """The run's rows as a list of (step, wall_time, interpolation, extrapolation, sparse_error_max).
 
-    `records`: (wall_time, step, tag, value) in file order, as `nalm.events.read_event_file`
+    `records`: (wall_time, step, tag, value) in file order, as `nalm.runs.events.read_event_file`
     yields them. Missing values are None. Where the original pads a column that is exactly one
     short (its "flushing issue" fix) and crashes on anything shorter, every short column is
     padded here.

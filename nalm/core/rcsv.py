@@ -40,7 +40,7 @@ def read_checked_csv(path, what, required):
 
     Unreadable files and missing columns become one-line `UserError`s naming the file.
     """
-    from nalm.errors import UserError
+    from nalm.core.errors import UserError
 
     try:
         frame = pd.read_csv(path)

@@ -5,8 +5,8 @@
 bound (§9 item 11).
 """
 
-from nalm.errors import UserError
-from nalm.ranges import parse_range
+from nalm.core.errors import UserError
+from nalm.core.ranges import parse_range
 
 # (range id, interpolation range, extrapolation range), §1.6 table rows 1-9.
 RANGE_PAIRS = (

@@ -13,10 +13,10 @@ from importlib import resources
 
 import yaml
 
-from nalm.errors import UserError
+from nalm.core.errors import UserError
 
 OPS = ("add", "sub", "mul", "div")
-PRESET_FILES = ("presets.yaml", "presets_division.yaml")
+PRESET_FILES = ("papers/primer/presets.yaml", "papers/division/presets.yaml")
 
 
 @dataclass(frozen=True)

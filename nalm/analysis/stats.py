@@ -4,7 +4,7 @@
       centre = (p̂ + z²/2n) / (1 + z²/n),  half-width = z·√(p̂(1−p̂)/n + z²/4n²) / (1 + z²/n).
 * Solved at: Gamma ML in mean–variance form, shape = μ²/σ², rate = μ/σ²,
   μ ∈ [0, ∞), σ² ∈ [1e-5, ∞), with the profile-likelihood interval of μ
-  (`nalm.profile_likelihood`); when there are ≤ 1 values or sd ≤ 1e-5: the normal fallback.
+  (`nalm.analysis.profile_likelihood`); when there are ≤ 1 values or sd ≤ 1e-5: the normal fallback.
 * Sparsity error: values clamped to [1e-16, 0.5 − 1e-16]; Beta ML in (μ, v) with the
   original's parameterisation α = 2μv, β = (1 − 2μ)v (the density is evaluated on the raw
   x, so μ̂ is about half the sample mean, spec §6.2 quirk / §9 item 1), or the corrected
@@ -20,8 +20,8 @@ import math
 import numpy as np
 from scipy import special, stats
 
-from nalm.errors import UserError
-from nalm.profile_likelihood import Model, fit_with_interval
+from nalm.core.errors import UserError
+from nalm.analysis.profile_likelihood import Model, fit_with_interval
 
 Z_95 = stats.norm.ppf(0.975)
 GAMMA_SD_MIN = 1e-5  # §6.2: below this sd the Gamma fit is skipped
