@@ -26,11 +26,11 @@ TARGET_SECONDS = {"iNALU": 90.0}
 def child(preset: str, op: str, runs: int, iterations: int) -> None:
     import torch
 
-    from nalm.core.engine import Block, RunSpec
+    from nalm.tasks.single_module import RunSpec
     from nalm.core.presets import resolve
     from nalm.papers.primer.ranges import RANGE_PAIRS
     from nalm.core.ranges import parse_range
-    from nalm.tasks.single_module import Task
+    from nalm.tasks.single_module import SingleModuleTask, make_block
 
     torch.set_num_threads(1)
     pairs = [(parse_range(i), parse_range(e), rid) for rid, i, e in RANGE_PAIRS]
@@ -38,7 +38,7 @@ def child(preset: str, op: str, runs: int, iterations: int) -> None:
     specs = [RunSpec(i, e, rid, seed) for i, e, rid in pairs for seed in range(25)][:runs] if runs >= 25 else \
         [RunSpec(pairs[6][0], pairs[6][1], pairs[6][2], seed) for seed in range(runs)]
     started = time.perf_counter()
-    block = Block(resolve(preset, op), Task(op), specs, iterations, 1000)
+    block = make_block(resolve(preset, op), SingleModuleTask(op), specs, iterations, 1000)
     built = time.perf_counter()
     block.train()
     seconds = time.perf_counter() - built

@@ -80,10 +80,10 @@ def _range_pairs(args):
 def run(args) -> int:
     import torch
 
-    from nalm.core.engine import RunSpec, train_block
+    from nalm.core.engine import train_block
     from nalm.core.presets import parse_override, resolve
     from nalm.runs.directory import write_run
-    from nalm.tasks.single_module import Task
+    from nalm.tasks.single_module import RunSpec, SingleModuleBlock, SingleModuleTask, build_module, run_config
 
     if args.iterations < 0:
         raise UserError(f"bad --iterations {args.iterations}: expected a number >= 0")
@@ -94,7 +94,7 @@ def run(args) -> int:
     if args.device == "cuda" and not torch.cuda.is_available():
         raise UserError("--device cuda: no CUDA device is available to this torch build")
     hyper = resolve(args.preset, args.op, dict(parse_override(text) for text in args.overrides))
-    task = Task(args.op, args.input_size, args.subset_ratio, args.overlap_ratio)
+    task = SingleModuleTask(args.op, args.input_size, args.subset_ratio, args.overlap_ratio)
     seeds = parse_seeds(args.seeds)
     runs = [RunSpec(i, e, range_id, seed) for i, e, range_id in _range_pairs(args) for seed in seeds]
     torch.set_num_threads(args.threads)
@@ -109,13 +109,15 @@ def run(args) -> int:
             if t % 100 == 99:  # a tqdm call per iteration would cost more than a small block's step
                 bar.update(100 * len(runs))
     started = time.perf_counter()
-    logs = train_block(hyper, task, runs, args.iterations, args.log_interval, args.device, progress)
+    bound = SingleModuleBlock(task, runs, hyper.batch_size)
+    network = build_module(hyper, task, len(runs))
+    logs = train_block(hyper, bound, network, args.iterations, args.log_interval, args.device, progress)
     seconds = time.perf_counter() - started
     if bar is not None:
         bar.n = total * len(runs)
         bar.close()
     for log in logs:
-        write_run(args.out, hyper, task, log, args.iterations, args.log_interval)
+        write_run(args.out, log, run_config(hyper, task, log, args.iterations, args.log_interval))
     diverged = sum(1 for log in logs if log.diverged and log.diverged[-1])
     print(
         f"nalm train: {args.preset} {args.op} I={args.input_size}: {len(runs)} runs x {total} iterations "

@@ -27,10 +27,10 @@ from multiprocessing import get_context
 
 from nalm.core.atomic import atomic_output
 from nalm.core.errors import UserError
-from nalm.runs.events import EVENT_FILE_PREFIX, event_file_name, read_event_file
 from nalm.core.ranges import parse_range
-from nalm.runs.table import run_rows
+from nalm.runs.events import EVENT_FILE_PREFIX, event_file_name, read_event_file
 from nalm.runs.names import parse_run_name
+from nalm.runs.table import run_rows
 
 COLUMNS = (
     "name",

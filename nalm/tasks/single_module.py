@@ -1,4 +1,6 @@
-"""The single-module arithmetic task (`single-module-benchmark.md` §1).
+"""The single-module arithmetic task of the Primer's benchmark (Mistry, Farrahi & Hare, "A Primer
+for Neural Arithmetic Logic Modules", JMLR 2022, §4; `bmistry4/nalm-benchmark`,
+`stable_nalu/dataset/simple_function_static.py`).
 
 An input x ∈ ℝ^I holds two operand subsets; a = Σ x[subset 0], b = Σ x[subset 1] and the
 target is a ∘ b for ∘ ∈ {+, −, ×, ÷}. Subset size S = floor(s·I), overlap V = floor(o·S);
@@ -13,6 +15,11 @@ and cast to float32 (§1.3).
 
 The training stream is this project's own: every run draws its batches from its own
 PCG64DXSM stream keyed by its seed (see `TrainingStream`).
+
+`SingleModuleTask` is the task's definition (op, input size, subsets); `SingleModuleBlock` binds
+it to the runs of a block (one `RunSpec` per run: range pair and seed) and is what the engine
+trains against (`nalm.core.protocol.BlockTask`): MSE loss, the interpolation/extrapolation
+MSE and the sparsity error as metrics, under the original's TensorBoard tags.
 """
 
 import math
@@ -22,7 +29,10 @@ import numpy as np
 import torch
 
 from nalm.core.errors import UserError
+from nalm.core.protocol import Metric
+from nalm.core.random import DATA_STREAM, SIDE_STREAM, run_generator
 from nalm.core.ranges import UniformRange
+from nalm.runs.names import LAYER_OF_MODULE, format_run_name
 
 OPS = ("add", "sub", "mul", "div")
 VALIDATION_SEED = 43953907
@@ -31,9 +41,17 @@ EVALUATION_SAMPLES = 10_000
 
 #: default subset ratio for each benchmark input size (§1.2)
 BENCHMARK_SUBSET_RATIO = {2: 0.5, 10: 0.1, 100: 0.01}
+#: samples per evaluation chunk; fixed so that the summation order never depends on the block
+EVALUATION_CHUNK = 1000
 
-# Keys of the per-run random streams (numpy SeedSequence spawn keys): data, mirrored sides, init.
-DATA_STREAM, SIDE_STREAM, INIT_STREAM = 1, 2, 3
+TAG_INTERPOLATION = "metric/valid/interpolation"
+TAG_EXTRAPOLATION = "metric/test/extrapolation"
+METRICS = (
+    Metric("interpolation_mse", TAG_INTERPOLATION),
+    Metric("extrapolation_mse", TAG_EXTRAPOLATION),
+    # the value the original export calls `sparse.error.max`; the network logs its own tags
+    Metric("sparsity_error"),
+)
 
 
 def apply_op(op: str, a, b):
@@ -49,7 +67,21 @@ def apply_op(op: str, a, b):
 
 
 @dataclass(frozen=True)
-class Task:
+class RunSpec:
+    """One run of a block: its range pair (with an id, the run's group) and its seed."""
+
+    interpolation: UniformRange
+    extrapolation: UniformRange
+    range_id: str
+    seed: int
+
+    @property
+    def group(self) -> str:
+        return self.range_id
+
+
+@dataclass(frozen=True)
+class SingleModuleTask:
     op: str
     input_size: int = 2
     subset_ratio: float | None = None
@@ -125,17 +157,6 @@ def evaluation_inputs(sample_range: UniformRange, input_size: int, fixed_seed: i
     return sample_range.sample(np.random.RandomState(fixed_seed), (EVALUATION_SAMPLES, input_size))
 
 
-def run_generator(seed: int, stream: int) -> np.random.Generator:
-    """One of a run's own random streams; depends on the seed alone, never on the block."""
-    return np.random.Generator(np.random.PCG64DXSM(np.random.SeedSequence([seed, stream])))
-
-
-def init_generator(seed: int) -> torch.Generator:
-    """The torch generator a run draws its initial (and iNALU re-initialised) weights from."""
-    state = np.random.SeedSequence([seed, INIT_STREAM]).generate_state(1, np.uint64)[0]
-    return torch.Generator().manual_seed(int(state) & 0x7FFF_FFFF_FFFF_FFFF)
-
-
 class TrainingStream:
     """Fresh batches of B inputs and targets per iteration for R runs, made in chunks of iterations.
 
@@ -157,7 +178,7 @@ class TrainingStream:
     #: elements drawn per chunk, across all runs
     CHUNK_ELEMENTS = 1 << 22
 
-    def __init__(self, task: Task, ranges: list, seeds: list, offsets: torch.Tensor, batch_size: int):
+    def __init__(self, task: SingleModuleTask, ranges: list, seeds: list, offsets: torch.Tensor, batch_size: int):
         self.task, self.ranges, self.offsets = task, ranges, offsets
         self.batch_size, self.input_size = batch_size, task.input_size
         self.uniforms = [run_generator(seed, DATA_STREAM) for seed in seeds]
@@ -198,3 +219,164 @@ class TrainingStream:
         k = self._position
         self._position += 1
         return self._x[:, k], self._targets[:, k]
+
+
+class EvaluationSet:
+    """The fixed validation or test inputs of every distinct range of the block, with per-run targets."""
+
+    def __init__(self, task: SingleModuleTask, ranges: list, offsets: list, fixed_seed: int):
+        distinct = sorted({r.text: r for r in ranges}.items())
+        index = {text: k for k, (text, _) in enumerate(distinct)}
+        inputs = [evaluation_inputs(r, task.input_size, fixed_seed) for _, r in distinct]
+        # [K, N, I] stored I-major, like the training batches
+        self.inputs = torch.from_numpy(np.stack(inputs).astype(np.float32).transpose(0, 2, 1).copy()).transpose(1, 2)
+        self.range_index = torch.tensor([index[r.text] for r in ranges])
+        self.shared = len(distinct) == 1
+        targets = [task.targets_float64(inputs[index[r.text]], offset) for r, offset in zip(ranges, offsets)]
+        self.targets = torch.from_numpy(np.stack(targets).astype(np.float32))  # [R, N]
+
+    def to(self, device) -> None:
+        self.inputs = self.inputs.transpose(1, 2).to(device).transpose(1, 2)
+        self.targets = self.targets.to(device)
+        self.range_index = self.range_index.to(device)
+
+    @torch.no_grad()
+    def mse(self, module) -> torch.Tensor:
+        """Per-run MSE over the whole set, accumulated in float64 over fixed-size chunks."""
+        runs, samples = self.targets.shape
+        total = torch.zeros(runs, dtype=torch.float64, device=self.targets.device)
+        for begin in range(0, samples, EVALUATION_CHUNK):
+            end = min(begin + EVALUATION_CHUNK, samples)
+            if self.shared:
+                # an explicit [R, n, I] view: a [1, n, I] batch would let matmul fold the runs
+                # into one gemm whose rounding depends on R
+                x = self.inputs[:, begin:end].expand(runs, -1, -1)
+            else:
+                x = self.inputs[self.range_index, begin:end]
+            error = module(x)[..., 0] - self.targets[:, begin:end]
+            total += error.double().square().sum(dim=1)
+        return (total / samples).float()
+
+
+class SingleModuleBlock:
+    """The single-module task bound to the runs of a block (`nalm.core.protocol.BlockTask`)."""
+
+    metrics = METRICS
+    selection_metric = "interpolation_mse"
+
+    def __init__(self, task: SingleModuleTask, runs: list, batch_size: int):
+        self.task, self.runs = task, list(runs)
+        seeds = [run.seed for run in self.runs]
+        self.offsets_list = [task.operand_offset(seed) for seed in seeds]
+        offsets = torch.tensor(self.offsets_list)
+        self.stream = TrainingStream(task, [r.interpolation for r in self.runs], seeds, offsets, batch_size)
+        self.validation = EvaluationSet(task, [r.interpolation for r in self.runs], self.offsets_list, VALIDATION_SEED)
+        self.test = EvaluationSet(task, [r.extrapolation for r in self.runs], self.offsets_list, TEST_SEED)
+
+    def to(self, device) -> None:
+        self.validation.to(device)
+        self.test.to(device)
+
+    def next_batch(self):
+        return self.stream.next()
+
+    def loss(self, output, targets):
+        """The per-run MSE of the module's single output over the batch."""
+        return (output[..., 0] - targets).square().mean(dim=1)
+
+    def evaluate(self, network) -> dict:
+        return {
+            "interpolation_mse": self.validation.mse(network),
+            "extrapolation_mse": self.test.mse(network),
+            "sparsity_error": network.sparsity_error(),
+        }
+
+    def run_details(self, r: int) -> dict:
+        return {"operand_offset": self.offsets_list[r]}
+
+
+def build_module(hyper, task: SingleModuleTask, runs: int):
+    """The preset's arithmetic module with one output and `runs` runs (not yet initialised)."""
+    from nalm import modules
+
+    return modules.build(hyper.module, task.input_size, 1, runs, **hyper.module_options)
+
+
+def _integral(value):
+    """`10.0` → `10`: the original's int defaults print without a decimal point (§5.2)."""
+    return int(value) if float(value).is_integer() else value
+
+
+def original_run_name(hyper, task: SingleModuleTask, spec: RunSpec) -> str:
+    """The long name the original script would give this run (§5.2)."""
+    original = hyper.original
+    fields = dict(
+        op=task.op,
+        regualizer_shape=original.get("regualizer_shape", "linear"),
+        mnac_epsilon=hyper.module_options.get("epsilon", 0),
+        regualizer_scaling_start=hyper.regularizer_ramp[0],
+        regualizer_scaling_end=hyper.regularizer_ramp[1],
+        regualizer=hyper.regularizer,
+        interpolation_range=spec.interpolation,
+        extrapolation_range=spec.extrapolation,
+        input_size=task.input_size,
+        subset_ratio=task.subset_ratio,
+        overlap_ratio=float(task.overlap_ratio),
+        batch_size=hyper.batch_size,
+        seed=spec.seed,
+        learning_rate=hyper.learning_rate,
+        regualizer_l1=hyper.l1,
+        regualizer_beta_start=hyper.beta[0],
+        regualizer_beta_end=hyper.beta[1],
+        regualizer_beta_step=hyper.beta_step,
+        regualizer_beta_growth=_integral(hyper.beta_growth),
+        # 0 is the original's int default; a value given on its command line is a float
+        regualizer_npu_w=hyper.regularizer_npu_w or 0,
+        regualizer_gate=hyper.regularizer_gate or 0,
+        reg_scale_type=hyper.reg_scale_type,
+        clip_grad_norm=hyper.clip_grad_norm,
+        clip_grad_value=hyper.clip_grad_value,
+        reinit=hyper.reinit is not None,
+    )
+    if "id" in original:
+        fields["id"] = original["id"]
+    if hyper.reinit is not None:
+        fields["reinit_epoch_interval"] = hyper.reinit["interval"]
+        fields["reinit_max_stored_losses"] = hyper.reinit["max_stored_losses"]
+    if hyper.module in LAYER_OF_MODULE:
+        return format_run_name(module=hyper.module, **fields)
+    # modules the benchmark's script does not know: field 1 is the layer type, lower-cased
+    return format_run_name(layer=str(original.get("layer_type", hyper.module)).lower(), **fields)
+
+
+def run_config(hyper, task: SingleModuleTask, log, iterations: int, log_interval: int) -> dict:
+    """The run.json of a single-module run (docs/run-format.md)."""
+    spec = log.run
+    return {
+        "module": hyper.module,
+        "preset": hyper.preset,
+        "op": task.op,
+        "input_size": task.input_size,
+        "subset_ratio": task.subset_ratio,
+        "overlap_ratio": task.overlap_ratio,
+        "interpolation_range": spec.interpolation.text,
+        "extrapolation_range": spec.extrapolation.text,
+        "range_id": spec.range_id,
+        "seed": spec.seed,
+        "iterations": iterations,
+        "log_interval": log_interval,
+        "batch_size": hyper.batch_size,
+        "operand_offset": log.details["operand_offset"],
+        "reinitialisations": log.reinits,
+        "hyperparameters": hyper.as_dict(),
+        "original_run_name": original_run_name(hyper, task, spec),
+    }
+
+
+def make_block(hyper, task: SingleModuleTask, runs: list, iterations: int, log_interval: int = 1000,
+               device: str = "cpu"):
+    """An engine block that trains the preset's module on this task for `runs` (`RunSpec`s)."""
+    from nalm.core.engine import Block
+
+    bound = SingleModuleBlock(task, runs, hyper.batch_size)
+    return Block(hyper, bound, build_module(hyper, task, len(bound.runs)), iterations, log_interval, device)

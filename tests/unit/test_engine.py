@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 import torch
 
-from nalm.core.engine import Block, RunSpec, TAG_BETA, TAG_CRITERION, TAG_EXTRAPOLATION, TAG_INTERPOLATION
+from nalm.core.engine import TAG_BETA, TAG_CRITERION
+from nalm.tasks.single_module import TAG_EXTRAPOLATION, TAG_INTERPOLATION, RunSpec
 from nalm.core.presets import resolve
 from nalm.core.ranges import parse_range
-from nalm.tasks.single_module import Task
+from nalm.tasks.single_module import SingleModuleTask, make_block
 
 R7 = (parse_range("[1,2]"), parse_range("[2,6]"))
 R5 = (parse_range("[-2,2]"), parse_range("[[-6,-2],[2,6]]"))
@@ -20,12 +21,12 @@ def specs(seeds, pair=R7, range_id="r7"):
 
 
 def train(preset, op, runs, iterations, log_interval=100, input_size=2, **overrides):
-    block = Block(resolve(preset, op, overrides), Task(op, input_size), runs, iterations, log_interval)
+    block = make_block(resolve(preset, op, overrides), SingleModuleTask(op, input_size), runs, iterations, log_interval)
     return block, block.train()
 
 
 def metrics(log):
-    return np.array([log.interpolation_mse, log.extrapolation_mse, log.sparsity_error])
+    return np.array([log.metrics["interpolation_mse"], log.metrics["extrapolation_mse"], log.metrics["sparsity_error"]])
 
 
 BLOCK_PRESETS = [
@@ -71,12 +72,12 @@ def test_npu_logs_beta_at_log_steps():
 
 def test_a_diverging_run_is_recorded_and_does_not_disturb_its_block():
     _, clean = train("NALU", "mul", specs([0, 2]), 300)
-    block = Block(resolve("NALU", "mul"), Task("mul"), specs([0, 1, 2]), 300, 100)
+    block = make_block(resolve("NALU", "mul"), SingleModuleTask("mul"), specs([0, 1, 2]), 300, 100)
     with torch.no_grad():
         for parameter in block.module.parameters():
             parameter[1] = math.inf  # run 1 diverges before the first step
     logs = block.train()
-    assert logs[1].diverged == [1, 1, 1, 1] and all(math.isnan(v) for v in logs[1].extrapolation_mse)
+    assert logs[1].diverged == [1, 1, 1, 1] and all(math.isnan(v) for v in logs[1].metrics["extrapolation_mse"])
     assert logs[0].scalars == clean[0].scalars and logs[2].scalars == clean[1].scalars
     assert logs[0].diverged == [0, 0, 0, 0]
 
@@ -86,15 +87,15 @@ def test_nau_learns_addition():
     # (the ramp moved forward so that the sparsity regulariser acts within the run).
     _, logs = train("NAU", "add", specs(range(4)), 5000, log_interval=1000, regularizer_ramp=[1000, 3000])
     for log in logs:
-        assert log.extrapolation_mse[-1] < 6.66667e-07  # the §10.1 threshold for U[2,6]
-        assert log.sparsity_error[-1] < 1e-4
+        assert log.metrics["extrapolation_mse"][-1] < 6.66667e-07  # the §10.1 threshold for U[2,6]
+        assert log.metrics["sparsity_error"][-1] < 1e-4
 
 
 def test_gradient_norm_clipping_is_per_run():
-    block = Block(resolve("NAU", "add", {"clip_grad_norm": 1.0}), Task("add"), specs([0, 1]), 0, 1)
+    block = make_block(resolve("NAU", "add", {"clip_grad_norm": 1.0}), SingleModuleTask("add"), specs([0, 1]), 0, 1)
     w = block.module.W
     w.grad = torch.tensor([[[3.0, 4.0]], [[0.3, 0.4]]])
-    from nalm.core.engine import _clip_grad_norm_per_run
+    from nalm.core.optim import clip_grad_norm_per_run as _clip_grad_norm_per_run
 
     _clip_grad_norm_per_run([w], 1.0)
     assert torch.allclose(w.grad[0], torch.tensor([[0.6, 0.8]]), atol=1e-6)  # norm 5 -> 1
@@ -105,8 +106,8 @@ def test_inalu_reinitialisation_keeps_adam_state_and_logs_the_counter():
     # lr 0 keeps the validation MSE flat, so mean(first) <= mean(last) + std(last) holds
     hyper = resolve("iNALU", "add", {"learning_rate": 0.0,
                                      "reinit": {"interval": 10, "max_stored_losses": 50, "loss_threshold": -1.0}})
-    block = Block(hyper,
-                  Task("add"), specs([0]), 120, 20)
+    block = make_block(hyper,
+                  SingleModuleTask("add"), specs([0]), 120, 20)
     logs = block.train()
     texts = logs[0].texts
     # more than 50 stored values first at t = 50; the list restarts at 51 and is long enough

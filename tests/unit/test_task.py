@@ -7,14 +7,14 @@ import torch
 from nalm.core.errors import UserError
 from nalm.core.ranges import parse_range
 from nalm.tasks.single_module import (
-    EVALUATION_SAMPLES, TEST_SEED, VALIDATION_SEED, Task, TrainingStream, evaluation_inputs,
+    EVALUATION_SAMPLES, TEST_SEED, VALIDATION_SEED, SingleModuleTask, TrainingStream, evaluation_inputs,
 )
 
 
 @pytest.mark.parametrize("size, ratio, first, last", [(2, 0.5, 0, 0), (10, 0.1, 0, 8), (100, 0.01, 0, 98)])
 def test_operand_offsets_are_the_originals(size, ratio, first, last):
     # §1.2: offset = RandomState(seed).randint(0, I - used + 1); k in {0..8} for I=10, {0..98} for I=100
-    task = Task("add", size)
+    task = SingleModuleTask("add", size)
     assert task.subset_ratio == ratio and task.subset_size == 1
     offsets = [task.operand_offset(seed) for seed in range(200)]
     assert offsets == [int(np.random.RandomState(s).randint(0, size - 1)) for s in range(200)]
@@ -23,21 +23,21 @@ def test_operand_offsets_are_the_originals(size, ratio, first, last):
 
 def test_subsets_for_input_size_10():
     # §1.2: a = x[k], b = x[k+1]
-    assert Task("sub", 10).subsets(4) == [(4, 5), (5, 6)]
+    assert SingleModuleTask("sub", 10).subsets(4) == [(4, 5), (5, 6)]
 
 
 @pytest.mark.parametrize("op, expected", [("add", 5.0), ("sub", -1.0), ("mul", 6.0), ("div", 2 / 3)])
 def test_targets(op, expected):
     # §1.3: a ∘ b in float64, then float32
     x = np.array([[2.0, 3.0]])
-    assert Task(op).targets_float64(x, 0)[0] == pytest.approx(expected)
-    got = Task(op).targets(torch.tensor([[[2.0, 3.0]]]), torch.tensor([0]))
+    assert SingleModuleTask(op).targets_float64(x, 0)[0] == pytest.approx(expected)
+    got = SingleModuleTask(op).targets(torch.tensor([[[2.0, 3.0]]]), torch.tensor([0]))
     assert got.item() == pytest.approx(expected)
 
 
 def test_targets_with_per_run_offsets():
     x = torch.arange(20, dtype=torch.float32).view(2, 1, 10)
-    got = Task("add", 10).targets(x, torch.tensor([0, 7]))
+    got = SingleModuleTask("add", 10).targets(x, torch.tensor([0, 7]))
     assert got.tolist() == [[0.0 + 1.0], [17.0 + 18.0]]
 
 
@@ -56,7 +56,7 @@ def test_validation_and_test_inputs_are_the_originals():
 
 def test_mirrored_training_batches_use_both_sides_equally():
     # §1.4: every element independently from either side with probability 1/2
-    stream = TrainingStream(Task("add"), [parse_range("[[-6,-2],[2,6]]")], [0], torch.tensor([0]), 128)
+    stream = TrainingStream(SingleModuleTask("add"), [parse_range("[[-6,-2],[2,6]]")], [0], torch.tensor([0]), 128)
     x = torch.cat([stream.next()[0] for _ in range(200)], dim=1)
     negative = (x < 0).float().mean().item()
     assert 0.48 < negative < 0.52
@@ -65,8 +65,8 @@ def test_mirrored_training_batches_use_both_sides_equally():
 
 def test_training_stream_does_not_depend_on_the_block():
     r = parse_range("[-20,-10]")
-    alone = TrainingStream(Task("mul"), [r], [7], torch.tensor([0]), 128)
-    block = TrainingStream(Task("mul"), [parse_range("[1,2]")] * 40 + [r], list(range(40)) + [7],
+    alone = TrainingStream(SingleModuleTask("mul"), [r], [7], torch.tensor([0]), 128)
+    block = TrainingStream(SingleModuleTask("mul"), [parse_range("[1,2]")] * 40 + [r], list(range(40)) + [7],
                            torch.tensor([0] * 41), 128)
     assert alone.chunk != block.chunk  # different chunking, same stream
     for _ in range(alone.chunk + 5):
@@ -78,15 +78,15 @@ def test_training_stream_does_not_depend_on_the_block():
 
 def test_bad_task_values():
     with pytest.raises(UserError, match="unknown op 'pow'"):
-        Task("pow")
+        SingleModuleTask("pow")
     with pytest.raises(UserError, match="no benchmark subset ratio"):
-        Task("add", 7)
+        SingleModuleTask("add", 7)
 
 
 def test_inputs_are_drawn_in_float64_then_cast_as_the_originals():
     # §1.3/§1.4, §9 item 23: for division, float64 inputs and targets cast to float32. Drawing
     # float32 uniforms directly would give exact zeros in U[-2,2) (u = 0.5), infinite targets.
-    stream = TrainingStream(Task("div"), [parse_range("[-2,2]")] * 4, [0, 1, 2, 3], torch.tensor([0] * 4), 128)
+    stream = TrainingStream(SingleModuleTask("div"), [parse_range("[-2,2]")] * 4, [0, 1, 2, 3], torch.tensor([0] * 4), 128)
     near_zero = []
     for _ in range(stream.chunk + 1):
         x, t = stream.next()

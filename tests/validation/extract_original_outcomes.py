@@ -14,7 +14,6 @@ directories. Only numbers leave this script: no code or text of the original is 
 """
 
 import argparse
-import ast
 import csv
 import json
 import math

@@ -14,15 +14,15 @@ import sys
 import numpy as np
 import torch
 
-from nalm.core.engine import Block, RunSpec
+from nalm.tasks.single_module import RunSpec
 from nalm.core.presets import resolve
 from nalm.core.ranges import parse_range
-from nalm.tasks.single_module import Task
+from nalm.tasks.single_module import SingleModuleTask, make_block
 
 
 def initial_validation_mse(preset, op, interpolation, extrapolation, seeds):
     runs = [RunSpec(parse_range(interpolation), parse_range(extrapolation), "init", s) for s in seeds]
-    block = Block(resolve(preset, op), Task(op), runs, 0)
+    block = make_block(resolve(preset, op), SingleModuleTask(op), runs, 0)
     block.module.eval()
     with torch.no_grad():
         return block.validation.mse(block.module).numpy()

@@ -1,0 +1,75 @@
+"""The hyper-parameters of a block of runs: optimiser, schedules, regularisers, clipping.
+
+Their defaults are the argument defaults of the Primer's single-module benchmark script
+(`bmistry4/nalm-benchmark`, `experiments/single_layer_benchmark.py`); a paper's presets
+(`nalm/papers/<paper>/presets.yaml`, loaded by `nalm.core.presets`) override them, and a user
+overrides those with `--set key=value`.
+"""
+
+import dataclasses
+from dataclasses import dataclass, field
+
+import yaml
+
+from nalm.core.errors import UserError
+
+
+@dataclass(frozen=True)
+class Hyperparameters:
+    """Everything the training engine needs besides the task (defaults: §3.5)."""
+
+    preset: str
+    module: str
+    op: str
+    module_options: dict = field(default_factory=dict)
+    learning_rate: float = 1e-3
+    batch_size: int = 128
+    #: λ of the module's sparsity regulariser `W`, scaled by the ramp s(t) (§2.6, §3.1 step 6)
+    regularizer: float = 10.0
+    #: s(t) = clip((t - start) / (end - start), 0, 1); never active by default (§3.5)
+    regularizer_ramp: tuple = (1_000_000, 2_000_000)
+    #: L1 over every parameter, weighted by β(t) (§2.8)
+    l1: bool = False
+    #: β(t): starts at beta[0], multiplied by beta_growth every beta_step iterations while < beta[1]
+    beta: tuple = (1e-5, 1e-4)
+    beta_step: int = 10_000
+    beta_growth: float = 10.0
+    #: `heim`: NPU-style terms use β(t); `madsen`: they use s(t) (§3.1 step 6)
+    reg_scale_type: str = "heim"
+    regularizer_npu_w: float = 0.0
+    regularizer_gate: float = 0.0
+    #: iNALU: add weight·R when the last logged validation MSE < mse_below and t > after_iteration (§2.5)
+    inalu_regularizer: dict | None = None
+    clip_grad_value: float | None = None
+    clip_grad_norm: float | None = None
+    #: iNALU re-initialisation: interval, max_stored_losses, loss_threshold (§2.5)
+    reinit: dict | None = None
+    #: flags that only shape the original run name (§5.2)
+    original: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+FIELDS = {f.name for f in dataclasses.fields(Hyperparameters)}
+
+
+def parse_override(text: str) -> tuple:
+    """`key=value` with a YAML value (`regularizer_ramp=[50000,75000]`, `learning_rate=5e-3`)."""
+    if "=" not in text:
+        raise UserError(f"bad override {text!r}: expected key=value")
+    key, raw = text.split("=", 1)
+    key = key.strip()
+    if key not in FIELDS or key in ("preset", "op"):
+        raise UserError(f"unknown hyper-parameter {key!r} in {text!r}: expected one of {', '.join(sorted(FIELDS - {'preset', 'op'}))}")
+    try:
+        value = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        raise UserError(f"bad value in {text!r}: expected a YAML value") from None
+    if isinstance(value, str):
+        # YAML 1.1 reads `5e-3` as a string; numbers are what every numeric key wants.
+        try:
+            value = float(value)
+        except ValueError:
+            pass
+    return key, value

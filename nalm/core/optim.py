@@ -1,0 +1,50 @@
+"""Optimisers and the per-run gradient operations of a block (`nalm.core.engine`).
+
+Every operation here acts on parameters with a leading runs dimension and never mixes runs:
+norms, clipping coefficients and finiteness are computed per run.
+"""
+
+import torch
+
+from nalm.core.errors import UserError
+
+OPTIMIZERS = ("adam", "sgd", "rmsprop")
+
+
+def build_optimizer(hyper, parameters) -> torch.optim.Optimizer:
+    """The preset's optimiser over `parameters`.
+
+    Adam is the foreach implementation: element-wise, so a run's update does not depend on the
+    block (the fused one rounds by position in the flattened tensor).
+    """
+    name = getattr(hyper, "optimizer", "adam")
+    options = dict(getattr(hyper, "optimizer_options", None) or {})
+    try:
+        if name == "adam":
+            return torch.optim.Adam(parameters, lr=hyper.learning_rate, foreach=True, **options)
+        if name == "sgd":
+            return torch.optim.SGD(parameters, lr=hyper.learning_rate, foreach=True, **options)
+        if name == "rmsprop":
+            return torch.optim.RMSprop(parameters, lr=hyper.learning_rate, foreach=True, **options)
+    except TypeError as error:
+        raise UserError(f"bad optimizer_options {options!r} for {name}: {error}") from None
+    raise UserError(f"unknown optimizer {name!r}: expected one of {', '.join(OPTIMIZERS)}")
+
+
+def l1_per_run(parameters) -> torch.Tensor:
+    """Σ|p| over every parameter, per run: `[R]`."""
+    return sum(p.abs().reshape(p.shape[0], -1).sum(dim=1) for p in parameters)
+
+
+def clip_grad_norm_per_run(parameters, max_norm: float) -> None:
+    """torch's clip_grad_norm_ (coefficient max_norm / (norm + 1e-6), at most 1), per run."""
+    grads = [p.grad for p in parameters if p.grad is not None]
+    norms = torch.sqrt(sum(g.reshape(g.shape[0], -1).square().sum(dim=1) for g in grads))
+    coefficient = (max_norm / (norms + 1e-6)).clamp(max=1.0)
+    for g in grads:
+        g.mul_(coefficient.view(-1, *([1] * (g.dim() - 1))))
+
+
+def finite_per_run(parameters) -> torch.Tensor:
+    """True for the runs whose every parameter is finite: `[R]` bool."""
+    return torch.stack([torch.isfinite(p.reshape(p.shape[0], -1)).all(dim=1) for p in parameters]).all(dim=0)
