@@ -28,12 +28,12 @@ def child(preset: str, op: str, runs: int, iterations: int) -> None:
 
     from nalm.tasks.single_module import RunSpec
     from nalm.core.presets import resolve
-    from nalm.papers.primer.ranges import RANGE_PAIRS
+    from nalm.analysis.thresholds import RANGE_PAIRS
     from nalm.core.ranges import parse_range
     from nalm.tasks.single_module import SingleModuleTask, make_block
 
     torch.set_num_threads(1)
-    pairs = [(parse_range(i), parse_range(e), rid) for rid, i, e in RANGE_PAIRS]
+    pairs = [(parse_range(i), parse_range(e), rid) for rid, (i, e) in RANGE_PAIRS.items()]
     # 225 runs = the paper's 9 range pairs x 25 seeds; smaller blocks take the first pairs.
     specs = [RunSpec(i, e, rid, seed) for i, e, rid in pairs for seed in range(25)][:runs] if runs >= 25 else \
         [RunSpec(pairs[6][0], pairs[6][1], pairs[6][2], seed) for seed in range(runs)]

@@ -20,8 +20,8 @@ import math
 import numpy as np
 from scipy import special, stats
 
-from nalm.core.errors import UserError
 from nalm.analysis.profile_likelihood import Model, fit_with_interval
+from nalm.core.errors import UserError
 
 Z_95 = stats.norm.ppf(0.975)
 GAMMA_SD_MIN = 1e-5  # §6.2: below this sd the Gamma fit is skipped

@@ -18,11 +18,11 @@ import math
 import numpy as np
 import pandas as pd
 
+from nalm.analysis.stats import compute_summary
+from nalm.analysis.thresholds import OPERATIONS
 from nalm.core.errors import UserError
 from nalm.core.rcsv import read_checked_csv
 from nalm.runs.names import parse_run_name
-from nalm.analysis.stats import compute_summary
-from nalm.analysis.thresholds import OPERATIONS
 
 BEST_RANGE = 5000  # §6.1: the best row is searched among the last 5000 logged rows
 METRIC_COLUMNS = (

@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from nalm.core.errors import UserError
-from nalm.papers.primer.ranges import RANGE_IDS, range_pair
+from nalm.core.ranges import parse_range
+from nalm.papers import range_pairs
 
 OPERATIONS = ("add", "sub", "mul", "div")
 DEFAULT_EPSILON = 1e-4  # §4.1: the committed script uses ε = 1e-4 for every op
@@ -39,6 +40,18 @@ COLUMNS = [
     "range.a", "range.b", "range.mirror", "epsilon", "threshold", "extrapolation.range",
     "closed.form", "range.id",
 ]
+
+
+#: the Primer's nine range pairs, id -> (interpolation, extrapolation) texts (papers/primer/ranges.yaml)
+RANGE_PAIRS = range_pairs("primer")
+RANGE_IDS = tuple(RANGE_PAIRS)
+
+
+def range_pair(range_id):
+    """The parsed (interpolation, extrapolation) ranges of a pair id such as `r7`."""
+    if range_id not in RANGE_PAIRS:
+        raise UserError(f"unknown range id {range_id!r}: expected one of {', '.join(RANGE_IDS)}")
+    return tuple(parse_range(text) for text in RANGE_PAIRS[range_id])
 
 
 @dataclass(frozen=True)

@@ -3,18 +3,15 @@
 import os
 
 from nalm.core.errors import UserError
-from nalm.figures.definitions import COLLATIONS, FIGURES, get_figure
-from nalm.figures.latex_table import caption_for, latex_table
-from nalm.figures.three_panel import build_plot, companion_paths, plot_data, read_summaries, save_plot, select_cells
-from nalm.core.rcsv import write_r_csv
+from nalm.figures.style import COLLATIONS
 
 
 def add_parser(subparsers):
-    names = ", ".join(f"{f.figure_id}/{f.name}" for f in FIGURES.values())
     parser = subparsers.add_parser(
         "plot",
         help="three-panel figure (+ plot data CSV and LaTeX table) from summary files",
-        description=f"Draw one figure from nalm summarize output. Figures: {names}.",
+        description="Draw one figure of the Primer (fig14 ... fig20, nalm/papers/primer/figures.yaml) "
+        "from nalm summarize output.",
     )
     parser.add_argument("summaries", nargs="+", metavar="SUMMARY.csv")
     parser.add_argument("--figure", required=True, help="figure id or name, e.g. fig14 or fig14_add")
@@ -27,6 +24,18 @@ def add_parser(subparsers):
 
 
 def run(args):
+    from nalm.core.rcsv import write_r_csv
+    from nalm.figures.definitions import get_figure
+    from nalm.figures.latex_table import caption_for, latex_table
+    from nalm.figures.three_panel import (
+        build_plot,
+        companion_paths,
+        plot_data,
+        read_summaries,
+        save_plot,
+        select_cells,
+    )
+
     figure = get_figure(args.figure)
     cells, present = select_cells(read_summaries(args.summaries), figure, args.collation)
     data = plot_data(cells)

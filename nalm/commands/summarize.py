@@ -1,9 +1,9 @@
 """`nalm summarize`: per-run and per-cell statistics (single-module-benchmark.md §6)."""
 
-from nalm.core.errors import UserError
-from nalm.core.rcsv import write_r_csv
 from nalm.analysis.stats import BETA_PARAMETERISATIONS
 from nalm.analysis.summary import summarize
+from nalm.core.errors import UserError
+from nalm.core.rcsv import write_r_csv
 
 
 def add_parser(subparsers):

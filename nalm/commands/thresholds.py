@@ -1,7 +1,5 @@
 """`nalm thresholds`: write the success-threshold file (single-module-benchmark.md §4)."""
 
-from nalm.core.errors import UserError
-from nalm.core.rcsv import write_r_csv
 from nalm.analysis.thresholds import (
     DEFAULT_EPSILON,
     DEFAULT_SAMPLES,
@@ -10,6 +8,8 @@ from nalm.analysis.thresholds import (
     select_cases,
     threshold_table,
 )
+from nalm.core.errors import UserError
+from nalm.core.rcsv import write_r_csv
 
 
 def _list(text):

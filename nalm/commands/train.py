@@ -83,7 +83,13 @@ def run(args) -> int:
     from nalm.core.engine import train_block
     from nalm.core.presets import parse_override, resolve
     from nalm.runs.directory import write_run
-    from nalm.tasks.single_module import RunSpec, SingleModuleBlock, SingleModuleTask, build_module, run_config
+    from nalm.tasks.single_module import (
+        RunSpec,
+        SingleModuleBlock,
+        SingleModuleTask,
+        build_module,
+        run_config,
+    )
 
     if args.iterations < 0:
         raise UserError(f"bad --iterations {args.iterations}: expected a number >= 0")

@@ -84,7 +84,7 @@ def latex_table(cells, label, caption):
 
 def caption_for(operations, seeds):
     """Our own wording of the facts the original caption states (op, 95% CI, seeds per cell)."""
-    from nalm.figures.definitions import OPERATION_LONG
+    from nalm.figures.style import OPERATION_LONG
 
     ops = " and ".join(OPERATION_LONG[op] for op in operations)
     counts = sorted(set(int(n) for n in seeds if np.isfinite(n)))

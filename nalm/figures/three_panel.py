@@ -17,7 +17,7 @@ import pandas as pd
 
 from nalm.core.errors import UserError
 from nalm.core.rcsv import read_checked_csv
-from nalm.figures.definitions import OPERATION_LATEX, hue_palette, legend_order
+from nalm.figures.style import OPERATION_LATEX, hue_palette, legend_order
 
 PAGE_CM = (19.555, 7.98)  # §7.1: ggsave 13.968 × 5.7 cm at scale 1.4
 DODGE = 0.3

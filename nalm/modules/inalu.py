@@ -25,7 +25,14 @@ import torch
 from torch import nn
 
 from nalm.modules import register
-from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, exact_sigmoid, linear, normal_, sparsity_error
+from nalm.modules.base import (
+    LAYER_SCOPE,
+    ArithmeticModule,
+    exact_sigmoid,
+    linear,
+    normal_,
+    sparsity_error,
+)
 from nalm.modules.nac import nac_weight
 
 EPS = 1e-7

@@ -24,7 +24,15 @@ import torch
 from torch import nn
 
 from nalm.modules import register
-from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, exact_sigmoid, exact_tanh, linear, sparsity_error, uniform_
+from nalm.modules.base import (
+    LAYER_SCOPE,
+    ArithmeticModule,
+    exact_sigmoid,
+    exact_tanh,
+    linear,
+    sparsity_error,
+    uniform_,
+)
 
 #: the network-level eps of the original's multiplicative paths (NAC•, NALU)
 LOG_EPS = 1e-7

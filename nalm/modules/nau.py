@@ -19,7 +19,14 @@ import torch
 from torch import nn
 
 from nalm.modules import register
-from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, linear, nau_sparsity_regularizer, sparsity_error, uniform_
+from nalm.modules.base import (
+    LAYER_SCOPE,
+    ArithmeticModule,
+    linear,
+    nau_sparsity_regularizer,
+    sparsity_error,
+    uniform_,
+)
 
 
 def nau_init_bound(input_size: int, output_size: int) -> float:

@@ -25,9 +25,9 @@ from torch import nn
 
 from nalm.modules import register
 from nalm.modules.base import (
-    linear,
     LAYER_SCOPE,
     ArithmeticModule,
+    linear,
     negative_phase,
     nmu_sparsity_regularizer,
     sparsity_error,

@@ -16,7 +16,13 @@ import torch
 from torch import nn
 
 from nalm.modules import register
-from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, nmu_sparsity_regularizer, sparsity_error, uniform_
+from nalm.modules.base import (
+    LAYER_SCOPE,
+    ArithmeticModule,
+    nmu_sparsity_regularizer,
+    sparsity_error,
+    uniform_,
+)
 
 
 @register("NMU")

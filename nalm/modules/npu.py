@@ -34,9 +34,9 @@ from torch import nn
 
 from nalm.modules import register
 from nalm.modules.base import (
-    linear,
     LAYER_SCOPE,
     ArithmeticModule,
+    linear,
     nau_sparsity_regularizer,
     negative_phase,
     nmu_sparsity_regularizer,

@@ -23,7 +23,14 @@ import torch
 from torch import nn
 
 from nalm.modules import register
-from nalm.modules.base import LAYER_SCOPE, ArithmeticModule, exact_tanh, nau_sparsity_regularizer, sparsity_error, uniform_
+from nalm.modules.base import (
+    LAYER_SCOPE,
+    ArithmeticModule,
+    exact_tanh,
+    nau_sparsity_regularizer,
+    sparsity_error,
+    uniform_,
+)
 from nalm.modules.nau import nau_init_bound
 
 DIV_MODES = ("div", "div-sepSign")

@@ -29,3 +29,46 @@ def paper_files(filename: str) -> list:
         if resource.is_file():
             found.append((paper, resource))
     return found
+
+
+def read_yaml(paper: str, filename: str):
+    """A YAML data file of a paper package (mappings keep the file's order)."""
+    import yaml
+
+    resource = paper_file(paper, filename)
+    if not resource.is_file():
+        raise FileNotFoundError(f"nalm/papers/{paper}/{filename}")
+    return yaml.safe_load(resource.read_text(encoding="utf-8"))
+
+
+def read_table(paper: str, filename: str) -> list:
+    """A tab-separated table of a paper package ('#' lines are comments) as a list of dicts."""
+    resource = paper_file(paper, filename)
+    if not resource.is_file():
+        raise FileNotFoundError(f"nalm/papers/{paper}/{filename}")
+    lines = [line for line in resource.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    header = lines[0].split("\t")
+    return [dict(zip(header, line.split("\t") + [""] * (len(header) - line.count("\t") - 1))) for line in lines[1:]]
+
+
+def range_pairs(paper: str) -> dict:
+    """Range pair id -> (interpolation, extrapolation) range texts, from `ranges.yaml`."""
+    return {pair_id: (pair["interpolation"], pair["extrapolation"]) for pair_id, pair in read_yaml(paper, "ranges.yaml").items()}
+
+
+def experiments(paper: str) -> dict:
+    """Experiment id -> {preset, op, input_size, iterations, set}, from `experiments.tsv`."""
+    import json
+
+    table = {}
+    for row in read_table(paper, "experiments.tsv"):
+        table[row["experiment"]] = {
+            "preset": row["preset"], "op": row["op"], "input_size": int(row["input_size"]),
+            "iterations": int(row["iterations"]), "set": json.loads(row["set"]) if row.get("set") else {},
+        }
+    return table
+
+
+def figures(paper: str) -> dict:
+    """Figure name -> definition (`id`, `title`, `series`), from `figures.yaml`."""
+    return read_yaml(paper, "figures.yaml")

@@ -3,11 +3,11 @@
 import numpy as np
 import torch
 
-from nalm.papers.primer.ranges import RANGE_PAIRS
+from nalm.analysis.thresholds import RANGE_PAIRS
 from nalm.core.ranges import parse_range
 
 #: the 18 interpolation and extrapolation ranges of `single-module-benchmark.md` §1.6
-BENCHMARK_RANGES = [parse_range(text) for _, interpolation, extrapolation in RANGE_PAIRS
+BENCHMARK_RANGES = [parse_range(text) for interpolation, extrapolation in RANGE_PAIRS.values()
                     for text in (interpolation, extrapolation)]
 POSITIVE_RANGES = [r for r in BENCHMARK_RANGES if min(lo for lo, _ in r.parts) > 0]
 NEGATIVE_RANGES = [r for r in BENCHMARK_RANGES if max(hi for _, hi in r.parts) < 0]

@@ -13,11 +13,12 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from nalm.cli import main  # noqa: E402
-from nalm.figures.definitions import FIGURES, get_figure, hue_palette, legend_order  # noqa: E402
+from nalm.figures.definitions import get_figure, paper_figures  # noqa: E402
+from nalm.figures.style import hue_palette, legend_order  # noqa: E402
 from nalm.figures.three_panel import (  # noqa: E402
     FACET_TITLES, build_plot, plot_data, read_summaries, save_plot, select_cells,
 )
-from nalm.papers.primer.ranges import RANGE_PAIRS  # noqa: E402
+from nalm.analysis.thresholds import RANGE_PAIRS  # noqa: E402
 from nalm.core.ranges import parse_range  # noqa: E402
 
 # §7.1: R's string order of the x labels (C and ICU agree).
@@ -51,7 +52,7 @@ def test_legend_orders_section_7_1_and_7_2():
 
 
 def test_figure_definitions_section_7_2():
-    sizes = {f.figure_id: f.input_size for f in FIGURES.values()}
+    sizes = {f.figure_id: f.input_size for f in paper_figures().values()}
     assert sizes == {"fig14": 2, "fig15": 2, "fig16": 2, "fig17": 2, "fig18": 10, "fig19": 10, "fig20": 100}
     fig19 = get_figure("fig19_nau_in10_add_sub")
     assert [(s.module, s.operation) for s in fig19.series] == [("NAU", "add"), ("NAU", "sub")]
@@ -63,7 +64,7 @@ def synthetic_summary(modules=("NAC+", "NALU", "NAU", "iNALU", "G-NALU"), operat
     """One cell per module × range; NAU on U[1,2] has no solved seed (NaN means)."""
     rows = []
     for m, module in enumerate(modules):
-        for r, (_, interpolation, extrapolation) in enumerate(RANGE_PAIRS):
+        for r, (_, interpolation, extrapolation) in enumerate((k, *v) for k, v in RANGE_PAIRS.items()):
             unsolved = module == "NAU" and interpolation == "[1,2]"
             rate = 0.0 if unsolved else 0.1 * ((m + r) % 10)
             rows.append({

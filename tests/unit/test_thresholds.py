@@ -9,7 +9,7 @@ import pytest
 
 from nalm.cli import main
 from nalm.core.errors import UserError
-from nalm.papers.primer.ranges import RANGE_IDS, range_pair
+from nalm.analysis.thresholds import RANGE_IDS, range_pair
 from nalm.analysis.thresholds import (
     COLUMNS,
     ThresholdCase,
