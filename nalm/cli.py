@@ -1,18 +1,28 @@
 """The `nalm` command line: one sub-command per pipeline stage.
 
 Each sub-command lives in `nalm/commands/<name>.py` and exposes `add_parser(subparsers)`
-(which registers its arguments and sets `func`) so this file stays a dispatcher.
+(which registers its arguments and sets `func`) so this file stays a dispatcher. Every file of
+`nalm/commands/` is a command: a paper's new verbs need no edit here. `add_parser` must stay
+cheap (no torch, pandas or scipy at import time) so that `nalm --help` is fast.
 """
 
 import argparse
 import importlib
+import pkgutil
 import sys
 
 from nalm import __version__
 from nalm.core.errors import UserError
 
-# Order shown by `nalm --help`: the order of the pipeline.
-COMMANDS = ["modules", "train", "thresholds", "export", "summarize", "plot", "profiles"]
+# Order shown by `nalm --help`: the Primer pipeline's order, then every other command by name.
+PIPELINE = ["modules", "train", "thresholds", "export", "summarize", "plot", "profiles"]
+
+
+def command_names() -> list:
+    import nalm.commands
+
+    found = sorted(info.name for info in pkgutil.iter_modules(nalm.commands.__path__) if not info.name.startswith("_"))
+    return [name for name in PIPELINE if name in found] + [name for name in found if name not in PIPELINE]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,14 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"nalm {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMANDS:
-        try:
-            command = importlib.import_module(f"nalm.commands.{name}")
-        except ModuleNotFoundError as error:
-            if error.name == f"nalm.commands.{name}":
-                continue  # a stage not built yet in this checkout
-            raise
-        command.add_parser(subparsers)
+    for name in command_names():
+        importlib.import_module(f"nalm.commands.{name}").add_parser(subparsers)
     return parser
 
 

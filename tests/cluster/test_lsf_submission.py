@@ -80,8 +80,8 @@ def _option(argv, flag):
 
 def test_every_submission_is_a_group_of_training_blocks_with_a_safe_name(submissions):
     records = submissions["records"]
-    config = yaml.safe_load((REPO / "config/config.yaml").read_text())
-    experiments = config["figures"]["fig14_add"]["experiments"]
+    figures = yaml.safe_load((REPO / "nalm/papers/primer/figures.yaml").read_text())
+    experiments = figures["fig14_add"]["series"]
     # 5 experiments, 4 per submission -> 2 group jobs, each submitted twice (attempt 1, 2)
     assert submissions["returncode"] != 0  # every job EXITs under the shim
     assert len(records) == 4, [r["argv"][:2] for r in records]
@@ -92,20 +92,20 @@ def test_every_submission_is_a_group_of_training_blocks_with_a_safe_name(submiss
         assert "[" not in name and "]" not in name, f"LSF would read {name!r} as a job array"
         assert name.startswith("Snakemake_group_experiment:"), name
         # (the plugin keys wildcards by rule name, so a name shows one train job of the group)
-        assert "train__block=" in name and "export__experiment=" in name, name
+        assert "primer_train__block=" in name and "primer_export__experiment=" in name, name
         assert _option(argv, "-q") == QUEUE and _option(argv, "-P") == PROJECT
         assert re.fullmatch(r"rusage\[mem=\d+(\.\d+)?\]", argv[argv.index("-R") + 1])
         assert int(_option(argv, "-n")) <= 4  # group_slots
         assert _option(argv, "-cwd") == str(submissions["work"])
-        assert "--target-jobs" in argv[-1] and "'train:experiment=" in argv[-1]
-        seen.update(re.findall(r"train:experiment=([A-Za-z0-9_+-]+),", argv[-1]))
+        assert "--target-jobs" in argv[-1] and "'primer_train:experiment=" in argv[-1]
+        seen.update(re.findall(r"primer_train:experiment=([A-Za-z0-9_+-]+),", argv[-1]))
     assert seen == set(experiments)
 
 
 def test_exact_bsub_line_for_a_one_experiment_training_job(submissions):
     """The group holding one experiment: its training block, then its export."""
     singles = [
-        r["argv"] for r in submissions["records"] if r["argv"][-1].count("'train:") == 1
+        r["argv"] for r in submissions["records"] if r["argv"][-1].count("'primer_train:") == 1
     ]
     assert len(singles) == 2, "expected the one-experiment group twice (attempt 1 and 2)"
     work = submissions["work"]
@@ -118,15 +118,15 @@ def test_exact_bsub_line_for_a_one_experiment_training_job(submissions):
         )
         assert match, name
         wildcards = dict(pair.split("=") for pair in match["wildcards"].split(","))
-        assert set(wildcards) == {"train__experiment", "train__block", "export__experiment"}
-        exp, block = wildcards["train__experiment"], wildcards["train__block"]
-        assert wildcards["export__experiment"] == exp
+        assert set(wildcards) == {"primer_train__experiment", "primer_train__block", "primer_export__experiment"}
+        exp, block = wildcards["primer_train__experiment"], wildcards["primer_train__block"]
+        assert wildcards["primer_export__experiment"] == exp
         logfile = str(
             work / ".snakemake/lsf_logs/group_experiment"
             / match["wildcards"].replace(",", "..") / f"{match['uuid']}.log"
         )
-        # train (rules/common.smk): runtime 10 * attempt min, mem 1016 * attempt MB for a
-        # 2-range x 2-seed block; export (rules/export.smk): 20 * attempt min, 2000 * attempt MB.
+        # primer_train (rules/primer.smk): runtime 10 * attempt min, mem 1016 * attempt MB for a
+        # 2-range x 2-seed block; primer_export: 20 * attempt min, 2000 * attempt MB.
         # Grouped in series: runtimes add up, memory is the larger one; one CPU.
         runtime = 10 * attempt + 20 * attempt
         mem = max(1016 * attempt, 2000 * attempt)
@@ -141,7 +141,7 @@ def test_exact_bsub_line_for_a_one_experiment_training_job(submissions):
         job = argv[-1]
         assert job.startswith(f"{sys.executable} -m snakemake --snakefile '{REPO}/workflow/Snakefile'")
         assert "--target-jobs " in job
-        assert f"'train:experiment={exp},block={block}'" in job
-        assert f"'export:experiment={exp}'" in job
+        assert f"'primer_train:experiment={exp},block={block}'" in job
+        assert f"'primer_export:experiment={exp}'" in job
         assert f"--attempt {attempt} " in job
-        assert re.search(r"--allowed-rules (train export|export train) ", job), job
+        assert re.search(r"--allowed-rules (primer_train primer_export|primer_export primer_train) ", job), job

@@ -48,7 +48,7 @@ def _missing_workflow_pieces():
         rel
         for rel in (
             "workflow/Snakefile",
-            "workflow/rules/train.smk",
+            "workflow/rules/primer.smk",
             "config/config.yaml",
             "config/quick.yaml",
             "workflow/profiles/slurm/config.yaml",
@@ -114,10 +114,11 @@ def slurm_cluster():
 
 
 def _quick_config():
+    """The Primer's section of config.yaml with quick.yaml's merged over it."""
     with open(REPO / "config/config.yaml") as handle:
-        config = yaml.safe_load(handle)
+        config = yaml.safe_load(handle)["primer"]
     with open(REPO / "config/quick.yaml") as handle:
-        config.update(yaml.safe_load(handle) or {})
+        config.update(yaml.safe_load(handle)["primer"])
     return config
 
 
@@ -127,7 +128,7 @@ def expected_runs():
     seeds = range(config["seeds"]["first"], config["seeds"]["first"] + config["seeds"]["count"])
     runs = [
         f"results/runs/{experiment}/{range_id}/seed{seed}"
-        for experiment in config["figures"]["fig14_add"]["experiments"]
+        for experiment in yaml.safe_load((REPO / "nalm/papers/primer/figures.yaml").read_text())["fig14_add"]["series"]
         for range_id in config["range_ids"]
         for seed in seeds
     ]

@@ -4,9 +4,8 @@ only when a change of numbers is intended, and say why in the commit."""
 
 import json
 
-import pytest
-
 import primer_bytes
+import pytest
 
 
 @pytest.mark.slow

@@ -14,10 +14,9 @@ import sys
 import numpy as np
 import torch
 
-from nalm.tasks.single_module import RunSpec
 from nalm.core.presets import resolve
 from nalm.core.ranges import parse_range
-from nalm.tasks.single_module import SingleModuleTask, make_block
+from nalm.tasks.single_module import RunSpec, SingleModuleTask, make_block
 
 
 def initial_validation_mse(preset, op, interpolation, extrapolation, seeds):

@@ -12,10 +12,9 @@ import math
 import os
 from pathlib import Path
 
-import pytest
-
 import compare_outcomes as co
 import extract_original_outcomes as extract
+import pytest
 
 HERE = Path(__file__).resolve().parent
 ORIGINAL = HERE / "original_outcomes.csv"

@@ -66,18 +66,27 @@ def load_config(*paths):
     return config
 
 
+PRIMER_FIGURES = yaml.safe_load((REPO / "nalm" / "papers" / "primer" / "figures.yaml").read_text())
+
+
+def figure_experiments(figure):
+    """The experiments a Primer figure shows (nalm/papers/primer/figures.yaml)."""
+    return [e["experiment"] if isinstance(e, dict) else e for e in PRIMER_FIGURES[figure]["series"]]
+
+
 def expected_jobs(config, figures):
-    """Jobs a clean dry-run of these figures plans, counted from the config alone."""
-    experiments = {e for figure in figures for e in config["figures"][figure]["experiments"]}
+    """Jobs a clean dry-run of these Primer figures plans, counted from the config alone."""
+    primer = config["primer"]
+    experiments = {e for figure in figures for e in figure_experiments(figure)}
     blocks_per_experiment = math.ceil(
-        len(config["range_ids"]) / config["block"]["ranges"]
-    ) * math.ceil(config["seeds"]["count"] / config["block"]["seeds"])
+        len(primer["range_ids"]) / primer["block"]["ranges"]
+    ) * math.ceil(primer["seeds"]["count"] / primer["block"]["seeds"])
     return {
-        "thresholds": len(figures),
-        "train": len(experiments) * blocks_per_experiment,
-        "export": len(experiments),
-        "summarize": len(figures),
-        "plot": len(figures),
+        "primer_thresholds": len(figures),
+        "primer_train": len(experiments) * blocks_per_experiment,
+        "primer_export": len(experiments),
+        "primer_summarize": len(figures),
+        "primer_plot": len(figures),
     }
 
 

@@ -1,7 +1,6 @@
 """A bad config is one clear error naming the key, before any job starts."""
 
 import pytest
-
 from _workflow import PAPER_CONFIG, snakemake
 
 pytestmark = pytest.mark.workflow
@@ -10,12 +9,14 @@ pytestmark = pytest.mark.workflow
 @pytest.mark.parametrize(
     "overlay, named",
     [
-        ("experiments: {in2_add_NAU: {op: mull}}\n", "experiments.in2_add_NAU.op"),
-        ("iteration_capp: 100\n", "iteration_capp"),
-        ("block: {ranges: 0}\n", "block.ranges"),
-        ("range_ids: [r1, r10]\n", "range_ids"),
-        ("figures: {fig14_add: {experiments: [in2_add_NAUU]}}\n", "figures.fig14_add.experiments"),
-        ("ranges: {r1: {interpolation: '1,2'}}\n", "ranges.r1.interpolation"),
+        ("primer: {experiments: {in2_add_NAU: {op: mul}}}\n", "primer.experiments.in2_add_NAU.op"),
+        ("primer: {experiments: {in2_add_NAUU: {iterations: 10}}}\n", "primer.experiments.in2_add_NAUU"),
+        ("primer: {iteration_capp: 100}\n", "primer.iteration_capp"),
+        ("iteration_cap: 100\n", "iteration_cap"),
+        ("primer: {block: {ranges: 0}}\n", "primer.block.ranges"),
+        ("primer: {range_ids: [r1, r10]}\n", "primer.range_ids"),
+        ("papers: [primer, nope]\n", "papers"),
+        ("device: gpu\n", "device"),
     ],
 )
 def test_bad_config_fails_before_any_job(workdir, overlay, named):

@@ -1,8 +1,18 @@
 """Dry-runs of every figure target: the paper config plans exactly the jobs it should."""
 
 import pytest
+from _workflow import (
+    PAPER_CONFIG,
+    PRIMER_FIGURES,
+    QUICK_CONFIG,
+    expected_jobs,
+    figure_experiments,
+    job_counts,
+    load_config,
+    snakemake,
+)
 
-from _workflow import PAPER_CONFIG, QUICK_CONFIG, expected_jobs, job_counts, load_config, snakemake
+from nalm import papers
 
 pytestmark = pytest.mark.workflow
 
@@ -10,22 +20,23 @@ PAPER = load_config(PAPER_CONFIG)
 
 
 def test_paper_config_has_the_papers_grid():
-    # single-module-benchmark.md §1.6, §2.11, §7.2, counted by hand.
-    assert len(PAPER["ranges"]) == 9 and PAPER["range_ids"] == [f"r{i}" for i in range(1, 10)]
-    assert PAPER["seeds"] == {"first": 0, "count": 25}
-    modules = {name: len(figure["experiments"]) for name, figure in PAPER["figures"].items()}
+    # The Primer's grid (bmistry4/nalm-benchmark single_layer_benchmark.sh), counted by hand.
+    assert len(papers.range_pairs("primer")) == 9
+    assert PAPER["primer"]["range_ids"] == [f"r{i}" for i in range(1, 10)]
+    assert PAPER["primer"]["seeds"] == {"first": 0, "count": 25}
+    modules = {name: len(figure_experiments(name)) for name in PRIMER_FIGURES}
     assert modules == {
         "fig14_add": 5, "fig15_sub": 5, "fig16_mul": 7, "fig17_div": 6,
         "fig18_inalu_in10_add": 1, "fig19_nau_in10_add_sub": 2, "fig20_nau_in100_sub": 1,
     }  # fmt: skip
-    iterations = {name: e["iterations"] for name, e in PAPER["experiments"].items()}
+    iterations = {name: e["iterations"] for name, e in papers.experiments("primer").items()}
     assert iterations["in10_add_iNALU"] == 50000
     assert iterations["in10_add_NAU"] == iterations["in10_sub_NAU"] == 100000
     assert iterations["in100_sub_NAU"] == 50000
     assert all(v == 50000 for k, v in iterations.items() if k.startswith("in2_"))
 
 
-@pytest.mark.parametrize("figure", sorted(PAPER["figures"]))
+@pytest.mark.parametrize("figure", sorted(PRIMER_FIGURES))
 def test_figure_dry_run_plans_the_expected_jobs(figure):
     result = snakemake("--dry-run", "--cores", "2", f"results/figures/{figure}.pdf")
     assert result.returncode == 0, result.stderr[-3000:]
@@ -44,13 +55,13 @@ def test_fig14_at_full_fidelity_is_5_modules_x_225_runs():
 
 def test_all_figures_and_smaller_blocks(tmp_path):
     overlay = tmp_path / "blocks.yaml"
-    overlay.write_text("block: {ranges: 1, seeds: 5}\n")
+    overlay.write_text("primer: {block: {ranges: 1, seeds: 5}}\n")
     config = load_config(PAPER_CONFIG, overlay)
     result = snakemake("--dry-run", "--cores", "2", "--configfile", str(PAPER_CONFIG), str(overlay))
     assert result.returncode == 0, result.stderr[-3000:]
-    expected = expected_jobs(config, list(config["figures"]))
+    expected = expected_jobs(config, list(PRIMER_FIGURES))
     expected["all"] = 1
-    assert expected["train"] == 27 * 9 * 5
+    assert expected["primer_train"] == 27 * 9 * 5
     assert job_counts(result.stdout + result.stderr) == expected
 
 

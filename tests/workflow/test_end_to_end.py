@@ -2,8 +2,13 @@
 precise reruns. Seconds of training (config/quick.yaml)."""
 
 import pytest
-
-from _workflow import PAPER_CONFIG, QUICK_CONFIG, job_counts, missing_commands, snakemake
+from _workflow import (
+    PAPER_CONFIG,
+    QUICK_CONFIG,
+    job_counts,
+    missing_commands,
+    snakemake,
+)
 
 pytestmark = [pytest.mark.workflow, pytest.mark.slow]
 
@@ -43,11 +48,11 @@ def test_second_run_does_nothing(finished_run):
 
 def test_changing_one_experiment_reruns_only_it(finished_run, tmp_path):
     changed = tmp_path / "changed.yaml"
-    changed.write_text("experiments: {in2_add_NAU: {set: {learning_rate: 0.002}}}\n")
+    changed.write_text("primer: {experiments: {in2_add_NAU: {set: {learning_rate: 0.002}}}}\n")
     result = snakemake(FIGURE, "--dry-run", "--cores", "2", *CONFIGS, str(changed), workdir=finished_run)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
-    assert job_counts(output) == {"train": 1, "export": 1, "summarize": 1, "plot": 1}
+    assert job_counts(output) == {"primer_train": 1, "primer_export": 1, "primer_summarize": 1, "primer_plot": 1}
     assert "wildcards: experiment=in2_add_NAU, block=" in output
     assert "Params have changed since last execution" in output
 
@@ -58,4 +63,4 @@ def test_report_embeds_the_figure_with_its_caption(finished_run):
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     html = report.read_text()
     assert "fig14_add.pdf" in html and "application/pdf" in html
-    assert "Addition, input size 2" in html and "in2_add_NAU" in html
+    assert "addition, input size 2" in html and "in2_add_NAU" in html

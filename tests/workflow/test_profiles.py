@@ -4,8 +4,8 @@ import os
 import re
 
 import pytest
-
 from _workflow import REPO, job_counts, snakemake
+
 from nalm.commands import profiles
 
 pytestmark = pytest.mark.workflow
@@ -23,7 +23,7 @@ def test_cluster_profile_dry_run(name):
     _need(name)
     result = snakemake("--dry-run", "results/figures/fig14_add.pdf", "--profile", f"workflow/profiles/{name}")
     assert result.returncode == 0, result.stderr[-3000:]
-    assert job_counts(result.stdout + result.stderr)["train"] >= 5
+    assert job_counts(result.stdout + result.stderr)["primer_train"] >= 5
 
 
 @pytest.mark.parametrize("name", ["lsf", "slurm"])

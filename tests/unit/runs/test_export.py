@@ -14,8 +14,8 @@ from nalm import cli
 from nalm.core.errors import UserError
 from nalm.runs.events import event_file_name, read_event_file, write_event_file
 from nalm.runs.export import COLUMNS, export_runs
-from nalm.runs.table import run_rows
 from nalm.runs.names import format_run_name
+from nalm.runs.table import run_rows
 
 INTERPOLATION = "metric/valid/interpolation"
 EXTRAPOLATION = "metric/test/extrapolation"

@@ -5,7 +5,12 @@ from _original_events import fixture_runs
 
 from nalm.core.errors import UserError
 from nalm.core.ranges import UniformRange
-from nalm.runs.names import LAYER_OF_MODULE, R_MODEL_LABEL, format_run_name, parse_run_name
+from nalm.runs.names import (
+    LAYER_OF_MODULE,
+    R_MODEL_LABEL,
+    format_run_name,
+    parse_run_name,
+)
 
 # §5.2 "Full examples", verified there against the original parser and f-string.
 NMU_EXAMPLE = (
@@ -148,7 +153,9 @@ def test_presets_field_one_agrees_with_their_original_layer_type():
 
     import nalm
 
-    for path in sorted(Path(nalm.__file__).parent.glob("presets*.yaml")):
+    paths = sorted(Path(nalm.__file__).parent.glob("papers/*/presets.yaml"))
+    assert len(paths) >= 2  # the Primer's and the division paper's
+    for path in paths:
         for name, preset in yaml.safe_load(path.read_text()).items():
             if not isinstance(preset, dict) or "original" not in preset:
                 continue

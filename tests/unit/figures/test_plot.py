@@ -12,14 +12,19 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
+from nalm.analysis.thresholds import RANGE_PAIRS  # noqa: E402
 from nalm.cli import main  # noqa: E402
+from nalm.core.ranges import parse_range  # noqa: E402
 from nalm.figures.definitions import get_figure, paper_figures  # noqa: E402
 from nalm.figures.style import hue_palette, legend_order  # noqa: E402
 from nalm.figures.three_panel import (  # noqa: E402
-    FACET_TITLES, build_plot, plot_data, read_summaries, save_plot, select_cells,
+    FACET_TITLES,
+    build_plot,
+    plot_data,
+    read_summaries,
+    save_plot,
+    select_cells,
 )
-from nalm.analysis.thresholds import RANGE_PAIRS  # noqa: E402
-from nalm.core.ranges import parse_range  # noqa: E402
 
 # §7.1: R's string order of the x labels (C and ICU agree).
 X_ORDER = ["U[-0.2,-0.1)", "U[-1.2,-1.1)", "U[-2,-1)", "U[-2,2)", "U[-20,-10)",

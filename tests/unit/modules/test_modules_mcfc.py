@@ -2,8 +2,8 @@
 
 import pytest
 import torch
-
 from _module_inputs import BENCHMARK_RANGES, POSITIVE_RANGES, fill, generators, inputs
+
 from nalm.modules import build
 
 OPEN = 20.0  # σ(20) = 1 in float32: the ideal out gate needs w + b ≳ 16.7

@@ -7,7 +7,12 @@ import torch
 from nalm.core.errors import UserError
 from nalm.core.ranges import parse_range
 from nalm.tasks.single_module import (
-    EVALUATION_SAMPLES, TEST_SEED, VALIDATION_SEED, SingleModuleTask, TrainingStream, evaluation_inputs,
+    EVALUATION_SAMPLES,
+    TEST_SEED,
+    VALIDATION_SEED,
+    SingleModuleTask,
+    TrainingStream,
+    evaluation_inputs,
 )
 
 

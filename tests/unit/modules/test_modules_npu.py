@@ -3,11 +3,10 @@
 import math
 
 import pytest
+import torch
+from _module_inputs import BENCHMARK_RANGES, OPS, fill, generators, inputs
 
 from nalm.core.errors import UserError
-import torch
-
-from _module_inputs import BENCHMARK_RANGES, OPS, fill, generators, inputs
 from nalm.modules import build
 
 EPS = torch.finfo(torch.float32).eps

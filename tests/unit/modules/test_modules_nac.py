@@ -4,8 +4,15 @@ import math
 
 import pytest
 import torch
+from _module_inputs import (
+    BENCHMARK_RANGES,
+    OPS,
+    POSITIVE_RANGES,
+    fill,
+    generators,
+    inputs,
+)
 
-from _module_inputs import BENCHMARK_RANGES, OPS, POSITIVE_RANGES, fill, generators, inputs
 from nalm.modules import build
 from nalm.modules.nac import nac_init_bound
 

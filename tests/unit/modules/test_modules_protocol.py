@@ -4,8 +4,8 @@ per-run initialisation from the run's own generator, re-initialisation of select
 
 import pytest
 import torch
-
 from _module_inputs import generators
+
 from nalm.modules import available, build
 
 NAMES = available()

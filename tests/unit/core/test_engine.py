@@ -7,10 +7,15 @@ import pytest
 import torch
 
 from nalm.core.engine import TAG_BETA, TAG_CRITERION
-from nalm.tasks.single_module import TAG_EXTRAPOLATION, TAG_INTERPOLATION, RunSpec
 from nalm.core.presets import resolve
 from nalm.core.ranges import parse_range
-from nalm.tasks.single_module import SingleModuleTask, make_block
+from nalm.tasks.single_module import (
+    TAG_EXTRAPOLATION,
+    TAG_INTERPOLATION,
+    RunSpec,
+    SingleModuleTask,
+    make_block,
+)
 
 R7 = (parse_range("[1,2]"), parse_range("[2,6]"))
 R5 = (parse_range("[-2,2]"), parse_range("[[-6,-2],[2,6]]"))

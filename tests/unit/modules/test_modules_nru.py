@@ -1,11 +1,10 @@
 """NRU (division-modules.md §1.3, §3.2)."""
 
 import pytest
+import torch
+from _module_inputs import BENCHMARK_RANGES, OPS, fill, generators, inputs
 
 from nalm.core.errors import UserError
-import torch
-
-from _module_inputs import BENCHMARK_RANGES, OPS, fill, generators, inputs
 from nalm.modules import build
 
 

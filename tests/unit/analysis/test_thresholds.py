@@ -7,19 +7,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nalm.cli import main
-from nalm.core.errors import UserError
-from nalm.analysis.thresholds import RANGE_IDS, range_pair
 from nalm.analysis.thresholds import (
     COLUMNS,
+    RANGE_IDS,
     ThresholdCase,
     closed_form_threshold,
     default_cases,
     monte_carlo_threshold,
+    range_pair,
     select_cases,
     squared_error,
     threshold_table,
 )
+from nalm.cli import main
+from nalm.core.errors import UserError
 
 # §10.1: (op, I, extrapolation range, R Monte Carlo threshold, closed form), 6 significant figures.
 TABLE_10_1 = [

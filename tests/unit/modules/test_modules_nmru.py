@@ -2,8 +2,15 @@
 
 import pytest
 import torch
+from _module_inputs import (
+    BENCHMARK_RANGES,
+    OPS,
+    POSITIVE_RANGES,
+    fill,
+    generators,
+    inputs,
+)
 
-from _module_inputs import BENCHMARK_RANGES, OPS, POSITIVE_RANGES, fill, generators, inputs
 from nalm.modules import build, module_class
 
 EPS = torch.finfo(torch.float32).eps

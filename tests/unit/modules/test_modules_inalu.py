@@ -2,8 +2,8 @@
 
 import pytest
 import torch
-
 from _module_inputs import BENCHMARK_RANGES, OPS, fill, generators, inputs
+
 from nalm.modules import build
 
 SATURATED = 50.0

@@ -11,8 +11,8 @@ import struct
 import pytest
 from _original_events import fixture_runs, readout_rows
 
-from nalm.runs import events
 from nalm.core.errors import UserError
+from nalm.runs import events
 from nalm.runs.tfrecord import frame, iter_records, masked_crc
 
 SCALARS = [
@@ -130,9 +130,9 @@ def test_tensorboard_event_accumulator_reads_our_file(tmp_path):
 
 def test_reader_reads_tensor_encoded_scalars(tmp_path):
     # Newer writers (TF2, tensorboard.summary) store scalars as rank-0 float tensors.
+    from tensorboard.compat.proto.event_pb2 import Event
     from tensorboard.plugins.scalar import summary_v2
     from tensorboard.summary.writer.event_file_writer import EventFileWriter
-    from tensorboard.compat.proto.event_pb2 import Event
 
     writer = EventFileWriter(str(tmp_path))
     writer.add_event(Event(wall_time=3.0, step=7, summary=summary_v2.scalar_pb("loss", 0.25)))

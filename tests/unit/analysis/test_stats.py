@@ -10,10 +10,16 @@ import pytest
 from scipy import optimize, stats
 
 from nalm.analysis import profile_likelihood
-from nalm.core.errors import UserError
 from nalm.analysis.spline import approx, spline
-from nalm.analysis.stats import beta_stat, compute_summary, gamma_stat, normal_stat, wilson
+from nalm.analysis.stats import (
+    beta_stat,
+    compute_summary,
+    gamma_stat,
+    normal_stat,
+    wilson,
+)
 from nalm.analysis.summary import per_run, summarize
+from nalm.core.errors import UserError
 
 Z = stats.norm.ppf(0.975)
 
