@@ -19,9 +19,15 @@ class Hyperparameters:
     """Everything the training engine needs besides the task (defaults: §3.5)."""
 
     preset: str
-    module: str
-    op: str
+    #: the registered arithmetic module (tasks whose network is one module); None otherwise
+    module: str | None = None
+    #: the arithmetic operation of tasks that have one; None otherwise
+    op: str | None = None
     module_options: dict = field(default_factory=dict)
+    #: `adam`, `sgd` or `rmsprop` (`nalm.core.optim`); the Primer's script uses Adam throughout
+    optimizer: str = "adam"
+    #: extra keyword arguments of the optimiser, e.g. {momentum: 0.9} for RMSprop
+    optimizer_options: dict = field(default_factory=dict)
     learning_rate: float = 1e-3
     batch_size: int = 128
     #: λ of the module's sparsity regulariser `W`, scaled by the ramp s(t) (§2.6, §3.1 step 6)

@@ -17,8 +17,7 @@ def build_optimizer(hyper, parameters) -> torch.optim.Optimizer:
     Adam is the foreach implementation: element-wise, so a run's update does not depend on the
     block (the fused one rounds by position in the flattened tensor).
     """
-    name = getattr(hyper, "optimizer", "adam")
-    options = dict(getattr(hyper, "optimizer_options", None) or {})
+    name, options = hyper.optimizer, dict(hyper.optimizer_options or {})
     try:
         if name == "adam":
             return torch.optim.Adam(parameters, lr=hyper.learning_rate, foreach=True, **options)

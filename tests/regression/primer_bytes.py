@@ -140,12 +140,21 @@ def record() -> dict:
 
 
 def differences(expected: dict, actual: dict) -> list:
+    """One line per file whose bytes differ (or that is missing or new)."""
     lines = []
     for section in ("runs", "figure_chain"):
-        for case in sorted(set(expected[section]) | set(actual[section])):
+        cases = sorted(set(expected[section]) | set(actual[section]))
+        for case in cases:
             want, got = expected[section].get(case), actual[section].get(case)
-            if want != got:
-                lines.append(f"{section}: {case}: {'missing' if got is None else 'new' if want is None else 'bytes differ'}")
+            if want is None or got is None:
+                lines.append(f"{section}: {case}: {'missing' if got is None else 'new'}")
+                continue
+            if section == "figure_chain":
+                want, got, case = {case: want}, {case: got}, ""
+            for name in sorted(set(want) | set(got)):
+                if want.get(name) != got.get(name):
+                    state = "missing" if name not in got else "new" if name not in want else "bytes differ"
+                    lines.append(f"{section}: {case} {name}: {state}".replace(":  ", ": "))
     return lines
 
 
