@@ -20,7 +20,8 @@ The protocol:
   saturation term; `gate`, `W_npu`: NPU-style terms under λ·(β or s)). The L1 term
   over every parameter is the engine's, not the module's.
 * `project_()`: the in-place clamp after every optimiser step (NAU, NMU, ...).
-* `sparsity_error()`: the value the original export calls `sparse.error.max` (§5.3).
+* `sparsity_error()`: the value the original export calls `sparse.error.max` (`bmistry4/nalm-benchmark`,
+  `stable_nalu/reader/tensorboard_metric_reader.py`, read by `export/simple_function_static.py`).
 """
 
 import math
@@ -28,12 +29,17 @@ import math
 import torch
 from torch import nn
 
-#: The original's TensorBoard namespace of the single layer (`single-module-benchmark.md` §3.4).
+#: The original's TensorBoard namespace of the single layer (`bmistry4/nalm-benchmark`,
+#: `stable_nalu/network/single_layer.py`; tensorboardX drops the leading `/`).
 LAYER_SCOPE = "network/layer_1"
 
 
 def sparsity_error(weights: torch.Tensor) -> torch.Tensor:
-    """SE(T) = max over elements of min(|T|, |1 - |T||), per run (§2.0): `[R, ...] -> [R]`."""
+    """SE(T) = max over elements of min(|T|, |1 - |T||), per run: `[R, ...] -> [R]`.
+
+    As `stable_nalu/functional/sparsity_error.py` (`AndreasMadsen/stable-nalu`, kept in
+    `bmistry4/nalm-benchmark`).
+    """
     magnitude = weights.abs()
     distance = torch.minimum(magnitude, (1 - magnitude).abs())
     return distance.reshape(weights.shape[0], -1).amax(dim=1)

@@ -1,7 +1,9 @@
 """Improved NALU (iNALU): separate weights, input-independent gate, sign retrieval.
 
-Schlör, Ring & Hotho, "iNALU: Improved Neural Arithmetic Logic Unit", Frontiers in AI 2020;
-benchmark settings from `single-module-benchmark.md` §2.5.
+Schlör, Ring & Hotho, "iNALU: Improved Neural Arithmetic Logic Unit", Frontiers in AI 2020
+(doi:10.3389/frai.2020.00071); benchmark settings from `bmistry4/nalm-benchmark`:
+`stable_nalu/layer/inalu.py`, the regulariser `Regualizer._inalu_bias_linear`
+(`stable_nalu/functional/regualizer.py`) and its gating in `experiments/single_layer_benchmark.py`.
 
     W_a = tanh(Ŵ_a) ⊙ σ(M̂_a),  W_m = tanh(Ŵ_m) ⊙ σ(M̂_m)
     a   = x · W_a
@@ -18,7 +20,8 @@ benchmark settings from `single-module-benchmark.md` §2.5.
 * No clamp.
 * Logged: `inalu/W_a/sparsity_error`, `inalu/W_m/sparsity_error`, `inalu/W/sparsity_error`
   = (SE(W_a) + SE(W_m))/2 and `inalu/gate/sparsity_error` = SE(γ).
-  `sparsity_error()` is the `W` value (the gate is not included, §5.3).
+  `sparsity_error()` is the `W` value (the gate is not included: the export's reader,
+  `stable_nalu/reader/tensorboard_metric_reader.py`, reads only `W/sparsity_error`).
 """
 
 import torch

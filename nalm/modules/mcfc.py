@@ -1,8 +1,9 @@
 """Mass-conserving fully connected layers: MCFC, MulMCFC and its two sign-retrieving variants.
 
-Hoedt et al., "MC-LSTM: Mass-Conserving LSTM", ICML 2021 (MCFC, MulMCFC); the sign variants are
-the nalm-benchmark repository's. Settings from `single-module-benchmark.md` §2.10 (not in the
-Primer's figures 14-20).
+Hoedt et al., "MC-LSTM: Mass-Conserving LSTM", ICML 2021, arXiv 2101.05186 (MCFC, MulMCFC); the
+sign variants are the nalm-benchmark repository's. Settings from `bmistry4/nalm-benchmark`,
+`stable_nalu/layer/mcfc.py` and `lfs_batch_jobs/single_layer_task/benchmarking/marc_single_layer.sh`
+(added after the Primer, not in its figures 14-20).
 
     j = softmax(r) over the output axis          (r ∈ ℝ^{I×O}; ≡ 1 when O = 1)
     o = σ(w·1 + b)                               (out gate on a constant auxiliary input 1)
@@ -20,7 +21,8 @@ Primer's figures 14-20).
 * Logged, in the original's order: `MulMCFC/mulmcfc_bias/sparsity_error`,
   `MulMCFC/mulmcfcsignrealnpu_g_hat/sparsity_error`, `MCFC/mcfc_junction/sparsity_error`,
   `MCFC/mcfc_out_gate/sparsity_error` (the MCFC tags stay under `MCFC/` inside MulMCFC).
-* `sparsity_error()` is what the original export actually computes (§5.3): (SE(j) + SE(o))/2
+* `sparsity_error()` is what the original export actually computes
+  (`stable_nalu/reader/tensorboard_metric_reader.py`): (SE(j) + SE(o))/2
   for every member. For the MulMCFC variants the export meant to average in the bias and ĝ, but
   they are logged before the junction and dropped, so this keeps the actual behaviour.
 """

@@ -1,7 +1,8 @@
 """Neural Accumulator (NAC+) and its multiplicative form NAC•.
 
-Trask et al., "Neural Arithmetic Logic Units", NeurIPS 2018; benchmark settings from
-`single-module-benchmark.md` §2.1 (NAC+) and §2.0, §2.2 (NAC•).
+Trask et al., "Neural Arithmetic Logic Units", NeurIPS 2018, arXiv 1808.00508; benchmark settings
+from `bmistry4/nalm-benchmark`: `stable_nalu/layer/nac.py` (NAC+) and, for NAC• (`--layer-type
+MNAC`), `stable_nalu/network/single_layer.py`, which wraps the NAC+ layer in log/exp.
 
     W = tanh(Ŵ) ⊙ σ(M̂)
     NAC+:  y = x · Wᵀ

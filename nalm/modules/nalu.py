@@ -1,8 +1,9 @@
 """Neural Arithmetic Logic Unit (NALU) and the golden-ratio NALU (G-NALU).
 
-Trask et al., "Neural Arithmetic Logic Units", NeurIPS 2018; G-NALU from Mistry et al., "A Primer
-for Neural Arithmetic Logic Modules", JMLR 2022. Benchmark settings from
-`single-module-benchmark.md` §2.3 (NALU) and §2.4 (G-NALU).
+Trask et al., "Neural Arithmetic Logic Units", NeurIPS 2018, arXiv 1808.00508; G-NALU from Mistry
+et al., "A Primer for Neural Arithmetic Logic Modules", JMLR 2022, arXiv 2101.09530. Benchmark
+settings from `bmistry4/nalm-benchmark`: `stable_nalu/layer/_abstract_nalu.py` and `nalu.py` (NALU),
+`stable_nalu/functional/golden_ratio_base.py` (G-NALU).
 
     W = tanh(Ŵ) ⊙ σ(M̂)                   (one NAC weight, shared by both paths)
     g = σ(x · Gᵀ)                         (no gate bias)

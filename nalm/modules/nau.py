@@ -1,7 +1,8 @@
 """Neural Addition Unit (NAU).
 
-Madsen & Johansen, "Neural Arithmetic Units", ICLR 2020; benchmark settings from
-`single-module-benchmark.md` §2.6.
+Madsen & Johansen, "Neural Arithmetic Units", ICLR 2020, arXiv 2001.05016; benchmark settings
+from `bmistry4/nalm-benchmark`, `stable_nalu/layer/re_regualized_linear_nac.py`
+(`--layer-type ReRegualizedLinearNAC`).
 
     y = x · clamp(W, -1, 1)ᵀ
 

@@ -1,7 +1,9 @@
 """Neural Multiplicative Reciprocal Unit: NMRU (with sign retrieval) and plain NMRU.
 
 Mistry, Farrahi & Hare, "Exploring the Learning Mechanisms of Neural Division Modules",
-TMLR 2022; settings from `division-modules.md` §1.4, §3.2.
+TMLR 2022 (earlier version arXiv 2110.05177); `bmistry4/nalm-division`,
+`stable_nalu/layer/concat_reciprocal_nmu_sign_retrieval.py` and `concat_reciprocal_nmu.py`, with
+the settings of `lfs_batch_jobs/single_layer_task/neurips_2021/sltr-in2.sh` and `sltr-in10.sh`.
 
     x̃ = [x, 1/(x + ε)] in training (`self.training`), [x, 1/x] in evaluation; ε = float32 eps
     NMRU:        y_o = Π_j (W_oj·|x̃_j| + 1 - W_oj) · cos(Σ_j k_j·W_oj),  k = π·[x̃ < 0]

@@ -1,7 +1,8 @@
 """Neural Multiplication Unit (NMU).
 
-Madsen & Johansen, "Neural Arithmetic Units", ICLR 2020; benchmark settings from
-`single-module-benchmark.md` §2.7.
+Madsen & Johansen, "Neural Arithmetic Units", ICLR 2020, arXiv 2001.05016; benchmark settings
+from `bmistry4/nalm-benchmark`, `stable_nalu/layer/re_regualized_linear_mnac.py`
+(`--layer-type ReRegualizedLinearMNAC`) and `stable_nalu/functional/mnac.py`.
 
     y_o = Π_i (W_oi · x_i + 1 - W_oi)
 

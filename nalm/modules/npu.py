@@ -1,9 +1,12 @@
 """Neural Power Unit (NPU, complex weights) and Real NPU.
 
-Heim, Pevný & Šmídl, "Neural Power Units", NeurIPS 2020 (NPU, Real NPU); the Real NPU
-variants from Mistry, Farrahi & Hare, "Exploring the Learning Mechanisms of Neural Division
-Modules", TMLR 2022. Settings from `single-module-benchmark.md` §2.8, §2.9 and
-`division-modules.md` §1.1, §1.2, §1.5.
+Heim, Pevný & Šmídl, "Neural Power Units", NeurIPS 2020, arXiv 2006.01681 (NPU, Real NPU); the
+Real NPU variants from Mistry, Farrahi & Hare, "Exploring the Learning Mechanisms of Neural
+Division Modules", TMLR 2022 (earlier version arXiv 2110.05177). Settings from
+`stable_nalu/layer/npu.py` and `npu_real.py` in `bmistry4/nalm-benchmark` and
+`bmistry4/nalm-division`, the division repository's regularisers
+(`stable_nalu/functional/regualizer.py`) and its `--npu-clip` options
+(`experiments/single_layer.py`).
 
     ĝ = clamp(g, 0, 1)                     (per input; no gradient outside [0, 1])
     r = ĝ ⊙ (|x| + ε) + (1 - ĝ),  ε = float32 eps = 2⁻²³
@@ -25,8 +28,9 @@ Modules", TMLR 2022. Settings from `single-module-benchmark.md` §2.8, §2.9 and
   `gate`: mean(min(|g|, |1 - g|)) on the raw g.
 * Logged: `npu/{W_real,W_im,gate}/sparsity_error` and `real_npu/{W_real,gate}/sparsity_error`,
   W on the raw (unclamped) values, the gate on ĝ.
-* `sparsity_error()` (§5.3): Real NPU SE(W_re); NPU (SE(W_re) + SE(W_im))/2, as the benchmark's
-  export. The division repository's export adds the two instead (twice this value).
+* `sparsity_error()`: Real NPU SE(W_re); NPU (SE(W_re) + SE(W_im))/2, as the benchmark's
+  export (`stable_nalu/reader/tensorboard_metric_reader.py`). The division repository's export
+  adds the two instead (twice this value).
 """
 
 import torch

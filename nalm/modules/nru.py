@@ -1,7 +1,9 @@
 """Neural Reciprocal Unit (NRU).
 
 Mistry, Farrahi & Hare, "Exploring the Learning Mechanisms of Neural Division Modules",
-TMLR 2022 (`ReciprocalNMULayer`); settings from `division-modules.md` §1.3, §3.2.
+TMLR 2022 (earlier version arXiv 2110.05177); `ReciprocalNMULayer` in `bmistry4/nalm-division`,
+`stable_nalu/layer/reciprocal_nmu.py`, with the settings of its batch scripts
+`lfs_batch_jobs/single_layer_task/neurips_2021/sltr-in2.sh` and `sltr-in10.sh`.
 
     training (`self.training`):  a_oi = tanh(1000·W_oi)²      (a smooth |W|)
     evaluation:                  a_oi = |W_oi|
