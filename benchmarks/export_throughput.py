@@ -1,7 +1,8 @@
 """Throughput of `nalm export` on many small runs (target: 6,000 runs of 51 steps in <= 60 s).
 
 6,000 is the order of one figure's worth of runs (modules x ops x 9 ranges x 25 seeds). The
-runs are synthetic but shaped like the benchmark's (`single-module-benchmark.md` §3.4): at each
+runs are synthetic but shaped like the benchmark's (the tags `bmistry4/nalm-benchmark`'s
+`experiments/single_layer_benchmark.py` logs): at each
 of the 51 logged steps the two metrics, one sparsity error, and the three losses, written with
 `nalm.runs.events.write_event_file` next to a `run.json`, in the `<range-id>/seed<k>/` layout of
 docs/run-format.md. Only the export is timed.

@@ -1,6 +1,7 @@
 """Maximum likelihood in (μ, nuisance) with bbmle-style profile-likelihood intervals for μ.
 
-The original fits with `bbmle::mle2` and takes `confint(fit, 'mu')` (spec §6.2). That is:
+The original (`export/_compute_summary.r` in `bmistry4/nalm-benchmark`) fits with `bbmle::mle2`
+and takes `confint(fit, 'mu')`. That is:
 
 1. The MLE θ̂ = (μ̂, ν̂) and its negative log-likelihood ℓ̂. Here μ̂ maximises the profile
    ℓ_p(μ) = min_ν ℓ(μ, ν), both searches one-dimensional and bounded, so the optimum is

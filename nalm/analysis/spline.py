@@ -1,4 +1,5 @@
-"""Interpolation helpers with R's semantics, for the profile-likelihood intervals (§6.2).
+"""Interpolation helpers with R's semantics, for the profile-likelihood intervals of
+`export/_compute_summary.r` (`bmistry4/nalm-benchmark`).
 
 bbmle's `confint` turns a likelihood profile into an interval with R's `spline()` (the
 Forsythe–Malcolm–Moler cubic spline, evaluated on 3·n evenly spaced points) and R's

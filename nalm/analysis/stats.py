@@ -1,4 +1,5 @@
-"""Per-cell summary statistics of the single-module benchmark (spec §6.2, `compute.summary`).
+"""Per-cell summary statistics of the single-module benchmark (`compute.summary` in
+`bmistry4/nalm-benchmark`'s `export/_compute_summary.r`, inherited from `AndreasMadsen/stable-nalu`).
 
 * Success rate: Wilson score interval, z = qnorm(0.975), no continuity correction:
       centre = (p̂ + z²/2n) / (1 + z²/n),  half-width = z·√(p̂(1−p̂)/n + z²/4n²) / (1 + z²/n).
@@ -7,10 +8,10 @@
   (`nalm.analysis.profile_likelihood`); when there are ≤ 1 values or sd ≤ 1e-5: the normal fallback.
 * Sparsity error: values clamped to [1e-16, 0.5 − 1e-16]; Beta ML in (μ, v) with the
   original's parameterisation α = 2μv, β = (1 − 2μ)v (the density is evaluated on the raw
-  x, so μ̂ is about half the sample mean, spec §6.2 quirk / §9 item 1), or the corrected
-  α = μv, β = (1 − μ)v; each point's log-density clamped to [−1e6, 1e6]; μ ∈ [0, 0.5],
-  v ∈ [1e-5, ∞). Normal fallback when ≤ 1 values, sd ≤ 1e-10, or when for some parameter
-  both the inverse-Hessian std. error and √(1/H_ii) are undefined.
+  x, so μ̂ is about half the sample mean, as the original's `compute.beta.stat` reports), or
+  the corrected α = μv, β = (1 − μ)v; each point's log-density clamped to [−1e6, 1e6];
+  μ ∈ [0, 0.5], v ∈ [1e-5, ∞). Normal fallback when ≤ 1 values, sd ≤ 1e-10, or when for some
+  parameter both the inverse-Hessian std. error and √(1/H_ii) are undefined.
 * Normal fallback: the mean, with mean ± t₀.₉₇₅,ₙ₋₁·sd/√n clamped to the μ bounds;
   NaN interval for n = 1, NaN mean for n = 0.
 """
@@ -24,16 +25,17 @@ from nalm.analysis.profile_likelihood import Model, fit_with_interval
 from nalm.core.errors import UserError
 
 Z_95 = stats.norm.ppf(0.975)
-GAMMA_SD_MIN = 1e-5  # §6.2: below this sd the Gamma fit is skipped
-BETA_SD_MIN = 1e-10  # §6.2: below this sd the Beta fit is skipped
-NUISANCE_MIN = 1e-5  # §6.2: lower bound of σ² (Gamma) and v (Beta)
-SPARSITY_CLAMP = 1e-16  # §6.2: sparsity errors are clamped to [1e-16, 0.5 − 1e-16]
-LOG_DENSITY_CLAMP = 1e6  # §6.2: each Beta log-density is clamped to [−1e6, 1e6]
+# The constants of `export/_compute_summary.r`:
+GAMMA_SD_MIN = 1e-5  # below this sd the Gamma fit is skipped
+BETA_SD_MIN = 1e-10  # below this sd the Beta fit is skipped
+NUISANCE_MIN = 1e-5  # lower bound of σ² (Gamma) and v (Beta)
+SPARSITY_CLAMP = 1e-16  # sparsity errors are clamped to [1e-16, 0.5 − 1e-16]
+LOG_DENSITY_CLAMP = 1e6  # each Beta log-density is clamped to [−1e6, 1e6]
 BETA_PARAMETERISATIONS = ("original", "corrected")
 
 
 def wilson(successes, trials, z=Z_95):
-    """(mean, lower, upper) of the Wilson score interval (§6.2); NaN for 0 trials."""
+    """(mean, lower, upper) of the Wilson interval (`binom.confint(method = 'wilson')`); NaN for n = 0."""
     if trials == 0:
         return math.nan, math.nan, math.nan
     p = successes / trials
@@ -44,7 +46,7 @@ def wilson(successes, trials, z=Z_95):
 
 
 def normal_stat(values, mu_lower, mu_upper):
-    """(mean, lower, upper): the t-interval fallback of §6.2, clamped to [mu_lower, mu_upper]."""
+    """(mean, lower, upper): the t-interval fallback `compute.normal.stat`, clamped to the μ bounds."""
     values = np.asarray(values, dtype=float)
     if values.size == 0:
         return math.nan, math.nan, math.nan
@@ -84,7 +86,7 @@ def gamma_nll(values):
 
 
 def gamma_stat(values):
-    """Solved-at statistic (§6.2): dict with mean, sigma.2, lower, upper."""
+    """Solved-at statistic (`compute.gamma.stat`): dict with mean, sigma.2, lower, upper."""
     values = np.asarray(values, dtype=float)
     values = values[~np.isnan(values)]
     # A step of 0 has zero Gamma density for shape > 1 (infinite for < 1): the original's
@@ -125,7 +127,7 @@ def beta_nll(values, parameterisation="original"):
 
 
 def beta_stat(values, parameterisation="original"):
-    """Sparsity-error statistic (§6.2): dict with mean, v, lower, upper."""
+    """Sparsity-error statistic (`compute.beta.stat`): dict with mean, v, lower, upper."""
     if parameterisation not in BETA_PARAMETERISATIONS:
         raise UserError(
             f"unknown beta parameterisation {parameterisation!r}: expected original or corrected"
@@ -150,7 +152,7 @@ def beta_stat(values, parameterisation="original"):
 
 
 def compute_summary(solved, solved_at, sparse_error, parameterisation="original"):
-    """One cell's row of §6.2 from per-run `solved`, solved-at steps and sparsity errors.
+    """One cell's `compute.summary` row from per-run `solved`, solved-at steps and sparsity errors.
 
     Solved-at and sparsity error use the solved runs only.
     """

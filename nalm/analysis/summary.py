@@ -1,15 +1,18 @@
-"""Run tables + thresholds → per-run quantities (spec §6.1) → per-cell summary (spec §6.2).
+"""Run tables + thresholds → per-run quantities → per-cell summary.
+
+As `bmistry4/nalm-benchmark`'s `export/single_layer_task/benchmark/plot_results.r` (per run:
+`dat.last`) and `export/_compute_summary.r` (per cell: `compute.summary`).
 
 Input tables are `nalm export` CSVs: the original columns plus the parsed settings. A table
 holding only the original columns (a CSV made by the original exporter) is completed by
-parsing each run name (§5.2).
+parsing each run name (`nalm.runs.names`).
 
 Per run (rows in step order):
 * best row = the first row of minimum validation MSE among the last 5000 rows (NaN ignored;
   all NaN → the last row); `best.model.step` is its 1-based row index, as in R.
 * solved = extrapolation MSE at the best row < threshold (NaN counts as not solved).
 * solved-at (`extrapolation.step.solved`) = the step of the first row whose extrapolation
-  MSE < threshold, whatever the best row (§9 item 3); NaN if none.
+  MSE < threshold, whatever the best row (the original's `first.solved.step`); NaN if none.
 * sparse.error.max = the value at the best row.
 """
 
@@ -24,7 +27,7 @@ from nalm.core.errors import UserError
 from nalm.core.rcsv import read_checked_csv
 from nalm.runs.names import parse_run_name
 
-BEST_RANGE = 5000  # §6.1: the best row is searched among the last 5000 logged rows
+BEST_RANGE = 5000  # plot_results.r's `best.range`: the best row is among the last 5000 rows
 METRIC_COLUMNS = (
     "name", "metric.valid.interpolation", "step", "metric.test.extrapolation", "sparse.error.max",
 )
@@ -37,7 +40,7 @@ NUMERIC_COLUMNS = ("metric.valid.interpolation", "step", "metric.test.extrapolat
 
 
 def _settings_from_names(table, path):
-    """Fill the parsed setting columns from the original run names (§5.2)."""
+    """Fill the parsed setting columns from the original run names."""
     settings = {}
     for name in table["name"].unique():
         try:
@@ -76,7 +79,7 @@ def read_run_table(path):
 
 
 def read_thresholds(path):
-    """The §4.2 threshold rows usable for a join: simple FALSE, parameter extrapolation.range."""
+    """Threshold rows usable for a join (as plot_results.r): simple FALSE, extrapolation.range."""
     table = read_checked_csv(path, "thresholds", THRESHOLD_COLUMNS)
     simple = table["simple"].astype(str).str.upper().isin(["TRUE", "T"])
     table = table[~simple & (table["parameter"] == "extrapolation.range")].copy()
@@ -86,7 +89,7 @@ def read_thresholds(path):
 
 
 def join_thresholds(runs, thresholds, thresholds_path="thresholds"):
-    """Attach each row's threshold on (operation, input size, extrapolation range), §6.1 step 1."""
+    """Attach each row's threshold on (operation, input size, extrapolation range)."""
     keys = ["operation", "input.size", "extrapolation.range"]
     if thresholds.duplicated(keys).any():
         raise UserError(f"{thresholds_path}: more than one threshold row for the same case")
@@ -108,7 +111,7 @@ def _first_step_below(steps, values, threshold):
 
 
 def per_run(joined):
-    """One row per run with the §6.1 quantities."""
+    """One row per run with plot_results.r's per-run quantities (`dat.last`)."""
     rows = []
     for name, run in joined.groupby("name", sort=True):
         run = run.sort_values("step", kind="stable")
@@ -140,7 +143,7 @@ def per_run(joined):
 
 
 def per_cell(runs, parameterisation="original"):
-    """One row per (module, op, input size, ranges) cell with the §6.2 statistics."""
+    """One row per (module, op, input size, ranges) cell with the `compute.summary` statistics."""
     rows = []
     for keys, cell in runs.groupby(CELL_KEYS, sort=True):
         statistics = compute_summary(

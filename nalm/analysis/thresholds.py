@@ -1,7 +1,8 @@
-"""Success thresholds of the single-module benchmark (`single-module-benchmark.md` §4).
+"""Success thresholds of the single-module benchmark, as `simulate.mse` in `bmistry4/nalm-benchmark`'s
+`export/single_layer_task/benchmark/generate_exp_thresholds.r`.
 
 A run counts as solved when its extrapolation MSE is below the MSE of a "nearly correct"
-model f_ε (§4.1), with the relevant operands x₁, x₂ in columns 1 and 2 and n inputs in all:
+model f_ε, with the relevant operands x₁, x₂ in columns 1 and 2 and n inputs in all:
 
     add: f_ε = x₁ + x₂ − ε·Σᵢ|xᵢ|
     sub: f_ε = x₁ − x₂ − ε·Σᵢ|xᵢ|
@@ -10,13 +11,14 @@ model f_ε (§4.1), with the relevant operands x₁, x₂ in columns 1 and 2 and
 
     threshold = E[(f_ε − f₀)²],   estimated by the mean over N Monte Carlo rows.
 
-Closed forms (§4.1), with P = Πⱼ₌₃..ₙ (1 − ε|xⱼ|), E[P] = (1 − ε·E|x|)ⁿ⁻², E[P²] = (1 − 2ε·E|x| + ε²·E[x²])ⁿ⁻²:
+Closed forms (derived here; the original only simulates), with P = Πⱼ₌₃..ₙ (1 − ε|xⱼ|),
+E[P] = (1 − ε·E|x|)ⁿ⁻², E[P²] = (1 − 2ε·E|x| + ε²·E[x²])ⁿ⁻²:
 
     add/sub: ε²·(n·E[x²] + n(n−1)·E|x|²)
     mul:     E[x²]²·E[(c·P − 1)²]           with c = (1−ε)²
     div:     E[x²]·E[1/x²]·E[(c·P − 1)²]    with c = (1−ε)/(1+ε)
 
-which for n = 2 are §4.1's ((1−ε)²−1)²·E[x²]² and (2ε/(1+ε))²·E[x²]·E[1/x²].
+which for n = 2 are ((1−ε)²−1)²·E[x²]² and (2ε/(1+ε))²·E[x²]·E[1/x²].
 """
 
 from dataclasses import dataclass
@@ -29,12 +31,13 @@ from nalm.core.ranges import parse_range
 from nalm.papers import range_pairs
 
 OPERATIONS = ("add", "sub", "mul", "div")
-DEFAULT_EPSILON = 1e-4  # §4.1: the committed script uses ε = 1e-4 for every op
-DEFAULT_SAMPLES = 1_000_000  # §4.1: N = 1e6 rows
-DEFAULT_SEED = 1234  # §4.1: the original's set.seed(1234); our stream is numpy's, not R's
+# generate_exp_thresholds.r's settings:
+DEFAULT_EPSILON = 1e-4  # the committed script uses ε = 1e-4 for every op
+DEFAULT_SAMPLES = 1_000_000  # N = 1e6 rows
+DEFAULT_SEED = 1234  # the original's set.seed(1234); our stream is numpy's, not R's
 CHUNK_ELEMENTS = 1 << 20  # doubles per Monte Carlo chunk (8 MiB), so I = 100 never holds 1e8 values
 
-# §4.2 column order, then this project's additions.
+# The column order of the original's `write.csv`, then this project's additions.
 COLUMNS = [
     "operation", "parameter", "simple", "input.size", "subset.ratio", "overlap.ratio",
     "range.a", "range.b", "range.mirror", "epsilon", "threshold", "extrapolation.range",
@@ -68,7 +71,7 @@ class ThresholdCase:
 
 
 def default_cases():
-    """The original's 72 cases (§4.1): every op at I = 2, add and sub also at I = 10 and 100.
+    """The original's 72 cases: every op at I = 2, add and sub also at I = 10 and 100.
 
     Rows come in the order of the original's `merge()` result: sorted by operation name,
     then input size, then range pair. (Only the random stream, not a value, depends on it.)
@@ -114,7 +117,7 @@ def select_cases(operations=None, input_sizes=None, range_ids=None):
 
 
 def squared_error(operation, x, epsilon):
-    """(f_ε − f₀)² per row of `x` (shape rows × n), §4.1.
+    """(f_ε − f₀)² per row of `x` (shape rows × n).
 
     The difference is formed algebraically rather than as f_ε − f₀, which avoids
     cancellation; the original's literal subtraction differs by ~1e-12 relative.
@@ -131,7 +134,7 @@ def squared_error(operation, x, epsilon):
 
 
 def monte_carlo_threshold(case, epsilon, samples, generator, chunk_elements=CHUNK_ELEMENTS):
-    """The mean of (f_ε − f₀)² over `samples` rows of i.i.d. inputs (§4.1), in chunks."""
+    """The mean of (f_ε − f₀)² over `samples` rows of i.i.d. inputs, in chunks."""
     rows_per_chunk = max(1, chunk_elements // case.input_size)
     extrapolation = case.extrapolation
     total, done = 0.0, 0
@@ -144,7 +147,7 @@ def monte_carlo_threshold(case, epsilon, samples, generator, chunk_elements=CHUN
 
 
 def _moments(extrapolation):
-    """E[x²], E|x| and E[1/x²] of one input element (§4.1), averaging the mirrored sides."""
+    """E[x²], E|x| and E[1/x²] of one input element, averaging the mirrored sides."""
     second, absolute, inverse_second = [], [], []
     for lo, hi in extrapolation.parts:
         second.append((lo * lo + lo * hi + hi * hi) / 3.0)
@@ -158,7 +161,7 @@ def _moments(extrapolation):
 
 
 def closed_form_threshold(case, epsilon):
-    """The exact E[(f_ε − f₀)²] for i.i.d. inputs (§4.1 closed forms, generalised to any n)."""
+    """The exact E[(f_ε − f₀)²] for i.i.d. inputs (the closed forms above, any n)."""
     n = case.input_size
     second, absolute, inverse_second = _moments(case.extrapolation)
     if case.operation in ("add", "sub"):
@@ -175,10 +178,10 @@ def closed_form_threshold(case, epsilon):
 
 
 def threshold_table(cases, epsilon=DEFAULT_EPSILON, samples=DEFAULT_SAMPLES, seed=DEFAULT_SEED):
-    """The threshold file (§4.2 columns plus `closed.form` and `range.id`) for `cases`.
+    """The threshold file (the original's columns plus `closed.form` and `range.id`) for `cases`.
 
     One numpy generator, seeded once, serves the cases in row order, as the original
-    seeds R once (§4.1).
+    seeds R once.
     """
     if samples < 1:
         raise UserError(f"--samples must be at least 1, not {samples}")
@@ -188,7 +191,7 @@ def threshold_table(cases, epsilon=DEFAULT_EPSILON, samples=DEFAULT_SAMPLES, see
     rows = []
     for case in cases:
         extrapolation = case.extrapolation
-        # The original describes a mirrored range by its positive side plus a flag (§4.2).
+        # The original describes a mirrored range by its positive side plus a flag (`range.mirror`).
         range_a, range_b = extrapolation.parts[-1]
         rows.append({
             "operation": f"op-{case.operation}",

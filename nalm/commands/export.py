@@ -1,4 +1,5 @@
-"""`nalm export`: TensorBoard run directories → one CSV (`single-module-benchmark.md` §5.3)."""
+"""`nalm export`: TensorBoard run directories → one CSV (as `bmistry4/nalm-benchmark`'s
+`export/simple_function_static.py`)."""
 
 import sys
 

@@ -1,4 +1,5 @@
-"""`nalm plot`: draw a benchmark figure from summary files (single-module-benchmark.md §7)."""
+"""`nalm plot`: draw a benchmark figure from summary files (as `bmistry4/nalm-benchmark`'s
+`export/single_layer_task/benchmark/plot_results.r` and `plot_results_multiop.r`)."""
 
 import os
 

@@ -1,4 +1,5 @@
-"""`nalm summarize`: per-run and per-cell statistics (single-module-benchmark.md §6)."""
+"""`nalm summarize`: per-run and per-cell statistics (as `bmistry4/nalm-benchmark`'s
+`export/single_layer_task/benchmark/plot_results.r` with `export/_compute_summary.r`)."""
 
 from nalm.analysis.stats import BETA_PARAMETERISATIONS
 from nalm.analysis.summary import summarize

@@ -1,4 +1,5 @@
-"""`nalm thresholds`: write the success-threshold file (single-module-benchmark.md §4)."""
+"""`nalm thresholds`: write the success-threshold file (as `bmistry4/nalm-benchmark`'s
+`export/single_layer_task/benchmark/generate_exp_thresholds.r`)."""
 
 from nalm.analysis.thresholds import (
     DEFAULT_EPSILON,

@@ -2,7 +2,8 @@
 
 The temporary file lives in the destination's directory (a rename is atomic only within one
 file system) and its name starts with a dot, so directory scans that skip hidden files, such
-as the export's and the original reader's (`single-module-benchmark.md` §5.1), never see it.
+as the export's and the original reader's (`stable_nalu/reader/tensorboard_reader.py` in
+`bmistry4/nalm-benchmark`), never see it.
 """
 
 import contextlib

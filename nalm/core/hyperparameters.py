@@ -16,7 +16,11 @@ from nalm.core.errors import UserError
 
 @dataclass(frozen=True)
 class Hyperparameters:
-    """Everything the training engine needs besides the task (defaults: §3.5)."""
+    """Everything the training engine needs besides the task.
+
+    The defaults are the argparse defaults of `bmistry4/nalm-benchmark`'s
+    `experiments/single_layer_benchmark.py`; the loss terms follow its training loop.
+    """
 
     preset: str
     #: the registered arithmetic module (tasks whose network is one module); None otherwise
@@ -30,27 +34,27 @@ class Hyperparameters:
     optimizer_options: dict = field(default_factory=dict)
     learning_rate: float = 1e-3
     batch_size: int = 128
-    #: λ of the module's sparsity regulariser `W`, scaled by the ramp s(t) (§2.6, §3.1 step 6)
+    #: λ of the module's sparsity regulariser `W` (`--regualizer`), scaled by the ramp s(t)
     regularizer: float = 10.0
-    #: s(t) = clip((t - start) / (end - start), 0, 1); never active by default (§3.5)
+    #: s(t) = clip((t - start) / (end - start), 0, 1); never active by default (1e6 -> 2e6)
     regularizer_ramp: tuple = (1_000_000, 2_000_000)
-    #: L1 over every parameter, weighted by β(t) (§2.8)
+    #: L1 over every parameter, weighted by β(t) (`--regualizer-l1`)
     l1: bool = False
     #: β(t): starts at beta[0], multiplied by beta_growth every beta_step iterations while < beta[1]
     beta: tuple = (1e-5, 1e-4)
     beta_step: int = 10_000
     beta_growth: float = 10.0
-    #: `heim`: NPU-style terms use β(t); `madsen`: they use s(t) (§3.1 step 6)
+    #: `heim`: NPU-style terms use β(t); `madsen`: they use s(t) (`--reg-scale-type`)
     reg_scale_type: str = "heim"
     regularizer_npu_w: float = 0.0
     regularizer_gate: float = 0.0
-    #: iNALU: add weight·R when the last logged validation MSE < mse_below and t > after_iteration (§2.5)
+    #: iNALU: add weight·R when the last logged validation MSE < mse_below and t > after_iteration
     inalu_regularizer: dict | None = None
     clip_grad_value: float | None = None
     clip_grad_norm: float | None = None
-    #: iNALU re-initialisation: interval, max_stored_losses, loss_threshold (§2.5)
+    #: iNALU re-initialisation (`--reinit`): interval, max_stored_losses, loss_threshold
     reinit: dict | None = None
-    #: flags that only shape the original run name (§5.2)
+    #: flags that only shape the original run name (`nalm.runs.names`)
     original: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:

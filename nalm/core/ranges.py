@@ -1,10 +1,12 @@
 """Input ranges of the single-module task, written as in the original scripts.
 
-`single-module-benchmark.md` §1.4: a range is either `[lo,hi]` (every input element drawn
+As `SimpleFunctionDatasetFork` in `bmistry4/nalm-benchmark`'s
+`stable_nalu/dataset/_simple_function_abstact.py` (ranges parsed by `ast.literal_eval` in
+`experiments/single_layer_benchmark.py`): a range is either `[lo,hi]` (every input element drawn
 i.i.d. from the half-open U[lo, hi)) or the *mirrored* form `[[lo0,hi0],[lo1,hi1]]`, where
 every element independently comes from either side with probability 1/2; the two sides
 must have equal widths. The numbers keep their Python type (int or float), which matters
-for the original run names (§5.2) and for the labels of the figures (§7.1).
+for the original run names (`nalm.runs.names`) and for the labels of the figures.
 """
 
 import ast
@@ -45,7 +47,7 @@ class UniformRange:
 
     @property
     def run_name_field(self) -> str:
-        """`lo-hi` as the original run name renders it (Python `str`, lists for mirrored, §5.2)."""
+        """`lo-hi` as the original run name renders it (Python `str`, lists for mirrored)."""
         if self.mirrored:
             return "-".join(str(list(part)) for part in self.parts)
         lo, hi = self.parts[0]
@@ -53,12 +55,12 @@ class UniformRange:
 
     @property
     def threshold_label(self) -> str:
-        """`U[a,b]` or `U[-6,-2] & U[2,6]`: the join key of the threshold file (§4.2)."""
+        """`U[a,b]` or `U[-6,-2] & U[2,6]`: the threshold file's join key (generate_exp_thresholds.r)."""
         return " & ".join(f"U[{r_number(lo)},{r_number(hi)}]" for lo, hi in self.parts)
 
     @property
     def axis_label(self) -> str:
-        """The x-axis label of the figures (§7.1): `]` becomes `)`, mirrored shows one side."""
+        """The figures' x-axis label (plot_results.r): `]` becomes `)`, mirrored shows one side."""
         lo, hi = self.parts[0]
         return f"U[{r_number(lo)},{r_number(hi)})"
 
@@ -88,7 +90,7 @@ class UniformRange:
             choose = generator.integers(0, 2, size=shape)
         else:
             choose = generator.randint(2, size=shape)
-        # The original's order of draws and its `where(choose, part0, part1)` (§1.4).
+        # The original's order of draws and its `where(choose, part0, part1)` (`_multi_sample`).
         return part0 * (choose == 1) + part1 * (choose != 1)
 
     def __str__(self) -> str:

@@ -1,4 +1,5 @@
-"""iNALU's re-initialisation test, vectorised over runs (`single-module-benchmark.md` §2.5).
+"""iNALU's re-initialisation test, vectorised over runs (`--reinit` in `bmistry4/nalm-benchmark`'s
+`experiments/single_layer_benchmark.py`).
 
 The original appends the *last logged* validation MSE to a list at the end of every
 iteration. Every `interval` iterations (t > 0), once the list holds more than

@@ -1,15 +1,16 @@
-"""Loss-weight schedules of the training loop (`single-module-benchmark.md` §3.1, §2.8)."""
+"""Loss-weight schedules of the training loop (`bmistry4/nalm-benchmark`,
+`experiments/single_layer_benchmark.py`)."""
 
 from decimal import Decimal
 
 
 def ramp(iteration: int, start: float, end: float) -> float:
-    """s(t) = max(0, min(1, (t - start) / (end - start))): the linear regulariser ramp (§3.1 step 4)."""
+    """s(t) = max(0, min(1, (t - start) / (end - start))): the linear regulariser ramp."""
     return max(0.0, min(1.0, (iteration - start) / (end - start)))
 
 
 def beta(iteration: int, start: float, end: float, step: int = 10_000, growth: float = 10.0) -> float:
-    """β(t) of the NPU L1 term (§2.8, `reg-scale-type heim`).
+    """β(t) of the NPU L1 term (`--reg-scale-type heim`, `--regualizer-beta-step/-growth`).
 
     β starts at `start`; at every t > 0 with t % step == 0 it is multiplied by `growth` while
     it is below `end` (divided while above, if start > end). Decimal arithmetic keeps the

@@ -1,4 +1,5 @@
-"""The LaTeX longtable written next to a figure (spec §7.1, the original's `save.table`).
+"""The LaTeX longtable written next to a figure (the original's `save.table`, `bmistry4/nalm-benchmark`
+`export/single_layer_task/benchmark/_table.r`, called by `plot_results.r`).
 
 Columns: Model | Range | Success Rate | Solved at Mean | Sparsity error Mean. Each entry is
 the mean with its interval as offsets, `mean {~}^{+(upper−mean)}_{-(mean−lower)}`, or the

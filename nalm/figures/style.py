@@ -19,7 +19,8 @@ COLLATIONS = ("icu", "c")
 
 
 def legend_order(series, collation="icu"):
-    """Series sorted as R's `as.factor()` sorts their labels (§7.1)."""
+    """Series sorted as R's `as.factor()` sorts their labels (the original's model factor,
+    `export/single_layer_task/_single_layer_task_expand_name.r` in `bmistry4/nalm-benchmark`)."""
     if collation not in COLLATIONS:
         raise UserError(f"unknown collation {collation!r}: expected icu or c")
     if collation == "c":
@@ -28,7 +29,7 @@ def legend_order(series, collation="icu"):
 
 
 def hue_palette(n, chroma=100.0, luminance=65.0, start=15.0):
-    """ggplot's default discrete colours (`scales::hue_pal()`, §7.1) as `#RRGGBB`.
+    """ggplot's default discrete colours (`scales::hue_pal()`, the original plots') as `#RRGGBB`.
 
     Hues 15° + 360°·k/n, converted from CIE polar LUV (HCL) to sRGB with the D65 white point,
     as R's `hcl()` does.

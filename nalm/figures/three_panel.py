@@ -1,4 +1,7 @@
-"""Summary cells → the three-panel benchmark figure, its plot data and LaTeX table (spec §7.1).
+"""Summary cells → the three-panel benchmark figure, its plot data and LaTeX table.
+
+As `bmistry4/nalm-benchmark`'s `export/single_layer_task/benchmark/plot_results.r` and
+`plot_results_multiop.r` (with `export/_plot_parameter.r`) draw figures 14-20 of the Primer.
 
 Layout: one row of three facets (success rate, solved at, sparsity error) with free y
 scales from 0; x = interpolation range with `]` shown as `)`, in R's string order; a point
@@ -19,7 +22,7 @@ from nalm.core.errors import UserError
 from nalm.core.rcsv import read_checked_csv
 from nalm.figures.style import OPERATION_LATEX, hue_palette, legend_order
 
-PAGE_CM = (19.555, 7.98)  # §7.1: ggsave 13.968 × 5.7 cm at scale 1.4
+PAGE_CM = (19.555, 7.98)  # plot_results.r: ggsave 13.968 × 5.7 cm at scale 1.4
 DODGE = 0.3
 ERRORBAR_ALPHA = 0.5
 ERRORBAR_WIDTH = 0.9
@@ -37,7 +40,7 @@ PDF_METADATA = {"Creator": "nalm", "Producer": "nalm", "CreationDate": None, "Mo
 
 
 def axis_label(label):
-    """§7.1: the range label with its closing `]` shown as `)` (e.g. `U[1,2)`)."""
+    """The range label with its closing `]` shown as `)` (`U[1,2)`), as plot_results.r's `gsub`."""
     return label.replace("]", ")")
 
 
@@ -75,13 +78,13 @@ def select_cells(summary, figure, collation="icu"):
     cells = pd.concat(parts, ignore_index=True)
     present = [s for s in ordered if s.label in set(cells["model"])]
     cells["model"] = pd.Categorical(cells["model"], [s.label for s in present])
-    # §7.1 / §9 item 10: x order is the plain string sort of the labels.
+    # As in the original's figures, x is in the plain string order of the labels (not numeric).
     cells["parameter"] = cells["interpolation.range"].map(axis_label)
     return cells, present
 
 
 def plot_data(cells):
-    """Long form (§7.1 `_plot_data.csv`): three rows (keys) per (model, range)."""
+    """Long form (plot_results.r's `_plot_data.csv`): three rows (keys) per (model, range)."""
     rows = []
     for _, cell in cells.sort_values(["model", "parameter"]).iterrows():
         for key in KEYS:

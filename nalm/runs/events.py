@@ -7,8 +7,8 @@ Only the few fields the benchmark needs are encoded here, by hand:
     Summary { repeated Value value = 1; }
     Value   { string tag = 1; float simple_value = 2; TensorProto tensor = 8; SummaryMetadata metadata = 9; }
 
-The writer lays records out as tensorboardX does for the original code (`single-module-benchmark.md`
-§3.4): a `brain.Event:2` record first, then one Event per logged value in call order, scalars as
+The writer lays records out as tensorboardX does for the original code (`bmistry4/nalm-benchmark`,
+`stable_nalu/writer/summary_writer.py` over tensorboardX 2.1): a `brain.Event:2` record first, then one Event per logged value in call order, scalars as
 `simple_value`, texts as a one-element string tensor tagged `<tag>/text_summary` with the `text`
 plugin. Fields at their default (step 0, wall time 0) are left out, as protobuf itself does, so
 the bytes equal `Event.SerializeToString()`. Unlike tensorboardX the wall time is deterministic
@@ -106,7 +106,8 @@ def encode_events(scalars, texts=(), wall_time=None) -> bytes:
     wall_time = default_wall_time() if wall_time is None else float(wall_time)
     records = [frame(_event(wall_time, 0, _field(0x1A, FILE_VERSION.encode("ascii"))))]
     # heapq.merge is stable: on equal steps scalars come before texts, as in the original,
-    # which logs a re-initialisation after that step's scalars (§3.4).
+    # which logs a re-initialisation after that step's scalars (`add_text('reinit', ...)` at the
+    # end of the loop body of `experiments/single_layer_benchmark.py`).
     tagged = merge(
         ((int(step), 0, tag, value) for step, tag, value in scalars),
         ((int(step), 1, tag, text) for step, tag, text in texts),
@@ -123,7 +124,7 @@ def write_event_file(path, scalars, texts=(), wall_time=None) -> str:
 
     `scalars`: iterable of `(step, tag, value)` in logging order (steps non-decreasing);
     `texts`: iterable of `(step, tag, text)`, stored under `<tag>/text_summary` like
-    tensorboardX's `add_text` (the original's iNALU `reinit`, §3.4). One Event per value,
+    tensorboardX's `add_text` (the original's iNALU `reinit`). One Event per value,
     as tensorboardX writes. `wall_time` defaults to `default_wall_time()`.
     """
     return write_bytes_atomic(path, encode_events(scalars, texts, wall_time))

@@ -1,13 +1,15 @@
-"""TensorBoard runs → one tidy CSV (`single-module-benchmark.md` §5.1, §5.3).
+"""TensorBoard runs → one tidy CSV, as `bmistry4/nalm-benchmark`'s `export/simple_function_static.py`
+(with `stable_nalu/reader/tensorboard_reader.py` and `tensorboard_metric_reader.py`).
 
 A run directory is one that holds event files (`events.out.tfevents.*`); like the original
-reader (§5.1) it must hold exactly one. Hidden files are ignored, which also hides the
-temporary files of writers that are still running. The run's settings come from its
+reader (`tensorboard_reader.py`) it must hold exactly one. Hidden files are ignored, which also
+hides the temporary files of writers that are still running. The run's settings come from its
 `run.json` (this project's runs, docs/run-format.md) or else from its directory name read as an
-original run name (§5.2), so runs of the original code export too.
+original run name (`nalm.runs.names`), so runs of the original code export too.
 
 The columns are the original's, in its order, then the settings the original R code parses out
-of the name (§5.2), so later stages need not parse names:
+of the name (`expand.name` in `export/single_layer_task/_single_layer_task_expand_name.r`), so
+later stages need not parse names:
 
     name, metric.valid.interpolation, step, wall.time, metric.test.extrapolation, sparse.error.max,
     module, operation, input.size, interpolation.range, extrapolation.range, seed
@@ -129,7 +131,7 @@ def describe_run(directory, event_file) -> Run:
 
 
 def _number(value) -> str:
-    # `value != value` is the NaN test; pandas leaves NaN and None empty (§5.3).
+    # `value != value` is the NaN test; the original's pandas `to_csv` leaves NaN and None empty.
     return "" if value is None or value != value else repr(value)
 
 

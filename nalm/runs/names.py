@@ -1,10 +1,14 @@
-"""The original code's long run name: format it and parse it (`single-module-benchmark.md` §5.2).
+"""The original code's long run name: format it and parse it.
+
+The name is the f-string passed to `SummaryWriter` in `bmistry4/nalm-benchmark`'s
+`experiments/single_layer_benchmark.py`; the R side parses it in `expand.name`
+(`export/single_layer_task/_single_layer_task_expand_name.r`).
 
 The name is the run's TensorBoard directory and becomes the `name` column of the exported CSV,
 which the original R analysis splits on `_` to recover the module, op, ranges and seed. It has
 26 `_`-separated fields; values are rendered with Python `str()`, so their types matter
 (`10` vs `10.0`, `1e-05`): pass floats where the original parsed a command-line flag as a
-float, and ints where it kept an int default (§3.5).
+float, and ints where it kept an int default (the script's argparse defaults are not converted).
 
 `parse_run_name(name)` returns the keyword arguments of `format_run_name`, so
 `format_run_name(**parse_run_name(name)) == name` for every well-formed name.
@@ -16,7 +20,8 @@ import re
 from nalm.core.errors import UserError
 from nalm.core.ranges import parse_range
 
-# Field 1 (`layer_type.lower()` plus suffixes) of this project's registry names (§2.11, §5.2).
+# Field 1 (`layer_type.lower()` plus suffixes) of this project's registry names (the `--layer-type`
+# values of `lfs_batch_jobs/single_layer_task/benchmarking/single_layer_benchmark.sh`).
 LAYER_OF_MODULE = {
     "NAC+": "nac",
     "NAC*": "mnac",
@@ -38,7 +43,7 @@ LAYER_OF_MODULE = {
 }
 MODULE_OF_LAYER = {layer: module for module, layer in LAYER_OF_MODULE.items()}
 
-# The labels the original R code gives field 1 (`expand.name`, §5.2), for figures and tables.
+# The labels the original R code gives field 1 (`expand.name`), for figures and tables.
 R_MODEL_LABEL = {
     "NAC+": r"$\mathrm{NAC}_{+}$",
     "NAC*": r"$\mathrm{NAC}_{\bullet}$",
@@ -55,7 +60,8 @@ R_MODEL_LABEL = {
     "MulMCFCSignRealNPU": "MulMCFC (sign: Real NPU)",
 }
 
-# The original argument parser's defaults, typed as argparse leaves them (§3.5).
+# The original argument parser's defaults (`experiments/single_layer_benchmark.py`), typed as
+# argparse leaves them.
 DEFAULTS = {
     "op": "add",
     "oob_mode": "clip",
@@ -109,7 +115,7 @@ def _flag(value, true="T", false="F") -> str:
 
 
 def format_run_name(module=None, layer=None, **fields) -> str:
-    """The run name the original code gives these settings (§5.2).
+    """The run name the original code gives these settings.
 
     `module` is a registry name (`NAU`, `RealNPU`, ...); `layer` (field 1 verbatim, e.g.
     `nalu-b`) overrides it for names outside the registry. Every other keyword is one of
@@ -212,7 +218,7 @@ def _range(groups):
 
 
 def parse_run_name(name: str) -> dict:
-    """Split an original run name into `format_run_name`'s keyword arguments (§5.2).
+    """Split an original run name into `format_run_name`'s keyword arguments.
 
     Besides those, `module` is the registry name of field 1 (None when field 1 is not one of
     `LAYER_OF_MODULE`'s, e.g. a NALU variant), and ranges are `UniformRange`s. Raises

@@ -1,4 +1,5 @@
-"""One run's event records as the original export's rows (`single-module-benchmark.md` §5.3).
+"""One run's event records as the original export's rows (`bmistry4/nalm-benchmark`,
+`stable_nalu/reader/tensorboard_metric_reader.py`, used by `export/simple_function_static.py`).
 
 The original reader walks the events in file order. A value of `metric/valid/interpolation` or
 `metric/test/extrapolation` goes into its column; whenever that makes the column longer than
@@ -6,12 +7,12 @@ The original reader walks the events in file order. A value of `metric/valid/int
 tags count only while the last metric seen had the same step, and fill `sparse.error.max`:
 
 * `…W/sparsity_error`, `…W_real/sparsity_error`, `…mcfc_junction/sparsity_error` open the
-  row's value, or, if the row has one, replace it by the max (NALU logs SE(W) twice, §3.4);
+  row's value, or, if the row has one, replace it by the max (NALU logs SE(W) twice per step);
 * `…W_im/sparsity_error` and `…mcfc_out_gate/sparsity_error` average with it: (a + b)/2;
 * `…mulmcfc_bias/sparsity_error`: (2a + b)/3; `…mulmcfcsignrealnpu_g_hat/sparsity_error`: (3a + b)/4;
   these three do nothing when the row has no value yet (the original's no-op
   `assert "<string>"`), which is why MulMCFC's bias and g_hat, logged before the junction,
-  are dropped (§5.3, §9 item 13);
+  are dropped;
 * every other tag (iNALU's W_a, W_m and gate, the NPU gates, NALU's gate mean) is ignored.
 
 So iNALU gets its logged `W` value (the mean of W_a and W_m), the NPU the mean of W_re and

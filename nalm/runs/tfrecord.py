@@ -4,7 +4,7 @@ Each record is: payload length (uint64, little endian), the masked CRC32C of tho
 (uint32), the payload, the masked CRC32C of the payload (uint32). The mask
 (rotate right by 15, add 0xa282ead8) is TensorFlow's, so that a CRC of data that itself
 contains CRCs does not degenerate. TensorBoard and the original export (through TensorFlow's
-`summary_iterator`, `single-module-benchmark.md` §5.3) both read this framing.
+`summary_iterator` in `stable_nalu/reader/tensorboard_reader.py`) both read this framing.
 """
 
 import struct

@@ -1,17 +1,19 @@
 """The single-module arithmetic task of the Primer's benchmark (Mistry, Farrahi & Hare, "A Primer
-for Neural Arithmetic Logic Modules", JMLR 2022, §4; `bmistry4/nalm-benchmark`,
-`stable_nalu/dataset/simple_function_static.py`).
+for Neural Arithmetic Logic Modules", JMLR 2022, arXiv 2101.09530, figures 14-20;
+`bmistry4/nalm-benchmark`, `stable_nalu/dataset/simple_function_static.py` and
+`_simple_function_abstact.py`, driven by `experiments/single_layer_benchmark.py`).
 
 An input x ∈ ℝ^I holds two operand subsets; a = Σ x[subset 0], b = Σ x[subset 1] and the
 target is a ∘ b for ∘ ∈ {+, −, ×, ÷}. Subset size S = floor(s·I), overlap V = floor(o·S);
 subset 0 is [0, S), subset 1 is [S − V, 2S − V), both shifted by a per-seed offset drawn
-from the original's `RandomState(seed).randint(0, I − used + 1)` (§1.2), so every seed
-puts its operands where the original put them.
+from the original's `RandomState(seed).randint(0, I − used + 1)` (`SimpleFunctionDataset`), so
+every seed puts its operands where the original put them.
 
 Validation (interpolation) and test (extrapolation) sets are fixed: 10,000 samples drawn with
-the original's fixed numpy seeds 43953907 and 8689336 (§1.5), so their inputs are
-bit-identical to the original's and shared by every seed. Targets are computed in float64
-and cast to float32 (§1.3).
+the original's fixed numpy seeds 43953907 and 8689336 (`dataset.fork(..., seed=...)` in
+`experiments/single_layer_benchmark.py`), so their inputs are bit-identical to the original's
+and shared by every seed. Targets are computed in float64 and cast to float32 (torch's default
+dtype, as `SimpleFunctionDatasetFork.__getitem__`).
 
 The training stream is this project's own: every run draws its batches from its own
 PCG64DXSM stream keyed by its seed (see `TrainingStream`).
@@ -39,7 +41,8 @@ VALIDATION_SEED = 43953907
 TEST_SEED = 8689336
 EVALUATION_SAMPLES = 10_000
 
-#: default subset ratio for each benchmark input size (§1.2)
+#: subset ratio for each benchmark input size (`--subset-ratio` in
+#: `lfs_batch_jobs/single_layer_task/benchmarking/single_layer_benchmark.sh`; 0.5 is the default)
 BENCHMARK_SUBSET_RATIO = {2: 0.5, 10: 0.1, 100: 0.01}
 #: samples per evaluation chunk; fixed so that the summation order never depends on the block
 EVALUATION_CHUNK = 1000
@@ -122,7 +125,7 @@ class SingleModuleTask:
         return self.subset_size + (self.num_subsets - 1) * (self.subset_size - self.overlap_size)
 
     def operand_offset(self, seed: int) -> int:
-        """The original's per-seed offset (§1.2); `randint(0, 1)` is 0 for I = 2."""
+        """The original's per-seed offset (`SimpleFunctionDataset`); `randint(0, 1)` is 0 for I = 2."""
         return int(np.random.RandomState(seed).randint(0, self.input_size - self.used_size + 1))
 
     def subsets(self, offset: int) -> list:
@@ -131,7 +134,7 @@ class SingleModuleTask:
         return [(offset + k * step, offset + k * step + self.subset_size) for k in range(self.num_subsets)]
 
     def targets_float64(self, x: np.ndarray, offset: int) -> np.ndarray:
-        """a ∘ b in float64 for inputs `x` [N, I] (§1.3)."""
+        """a ∘ b in float64 for inputs `x` [N, I] (as the original's `ARITHMETIC_FUNCTIONS`)."""
         a, b = (x[:, start:end].sum(axis=1) for start, end in self.subsets(offset)[:2])
         return apply_op(self.op, a, b)
 
@@ -153,18 +156,19 @@ class SingleModuleTask:
 
 
 def evaluation_inputs(sample_range: UniformRange, input_size: int, fixed_seed: int) -> np.ndarray:
-    """The original's fixed 10,000-sample set for one range, float64 (§1.5)."""
+    """The original's fixed 10,000-sample set for one range, float64 (`dataset.fork(seed=...)`)."""
     return sample_range.sample(np.random.RandomState(fixed_seed), (EVALUATION_SAMPLES, input_size))
 
 
 class TrainingStream:
     """Fresh batches of B inputs and targets per iteration for R runs, made in chunks of iterations.
 
-    For division, as the original (§1.3, §1.4): inputs are drawn in float64, targets computed
-    in float64 from them, and both are then cast to float32. Drawing float32 directly would put
-    exact zeros and 2⁻²²-coarse values near 0 into ranges such as U[-2,2), whose quotients then
-    overflow or lose their heavy tail (§9 item 23). For add, sub and mul that grid changes
-    nothing that matters, and float32 draws cost half as much (it counts at I = 100).
+    For division, as the original (`SimpleFunctionDatasetFork`): inputs are drawn in float64,
+    targets computed in float64 from them, and both are then cast to float32. Drawing float32
+    directly would put exact zeros and 2⁻²²-coarse values near 0 into ranges such as U[-2,2),
+    whose quotients then overflow or lose their heavy tail (near-zero denominators are part of
+    the benchmark). For add, sub and mul that grid changes nothing that matters, and float32
+    draws cost half as much (it counts at I = 100).
 
     Run r draws its uniforms from its own stream in iteration order, so its batches do not
     depend on the chunk size or on the other runs of the block. A mirrored range draws its
@@ -303,12 +307,13 @@ def build_module(hyper, task: SingleModuleTask, runs: int):
 
 
 def _integral(value):
-    """`10.0` → `10`: the original's int defaults print without a decimal point (§5.2)."""
+    """`10.0` → `10`: the original's int defaults print without a decimal point (the
+    original's run-name f-string renders them with `str()`)."""
     return int(value) if float(value).is_integer() else value
 
 
 def original_run_name(hyper, task: SingleModuleTask, spec: RunSpec) -> str:
-    """The long name the original script would give this run (§5.2)."""
+    """The long name `experiments/single_layer_benchmark.py` would give this run."""
     original = hyper.original
     fields = dict(
         op=task.op,
