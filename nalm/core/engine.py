@@ -15,7 +15,8 @@ t = 0 .. iterations inclusive:
 2. at log steps (t % L == 0): the task's evaluation metrics (eval mode, no grad);
 3. forward pass on a fresh training batch (the network logs its own values at log steps);
 4. regularisers: λ·s(t)·R_W, β(t)·L1 (every parameter), λ_npu·(β or s)·R_npu terms and
-   iNALU's 0.05·R when the last logged selection metric < 1 and t > 10,000;
+   iNALU's 0.05·R when the last logged selection metric < 1 and t > 10,000; the ramp s counts
+   iterations, or the task's `schedule_step(t)` when it has one (an epoch-based task's epoch);
 5. backward, clip (norm per run, then value), optimiser step, the network's clamp;
 6. iNALU's re-initialisation test (`nalm.core.reinit`).
 
@@ -35,7 +36,8 @@ from nalm.core.optim import (
     build_optimizer,
     clip_grad_norm_per_run,
     finite_per_run,
-    l1_per_run,
+    lp_gradient_per_run,
+    lp_per_run,
 )
 from nalm.core.random import init_generator
 from nalm.core.reinit import ReinitTest
@@ -138,6 +140,8 @@ class Block:
         last_selection = torch.full((len(self.runs),), math.inf, device=self.device)
         beta_value = hyper.beta[0] if self.uses_beta else None
         zero = torch.zeros(len(self.runs), device=self.device)
+        # the step the regulariser ramp counts: the iteration, or what the task says (its epoch)
+        schedule_step = getattr(task, "schedule_step", None) or (lambda t: t)
         for t in range(self.iterations + 1):
             self.optimizer.zero_grad(set_to_none=True)
             log_step = t % self.log_interval == 0
@@ -153,7 +157,7 @@ class Block:
             criterion = task.loss(network(x, extra), target)
 
             regularizer = zero
-            s = ramp(t, ramp_start, ramp_end)
+            s = ramp(schedule_step(t), ramp_start, ramp_end)
             if self.uses_beta and t > 0 and t % hyper.beta_step == 0:
                 beta_value = beta_schedule(t, *hyper.beta, hyper.beta_step, hyper.beta_growth)
             npu_scale = (beta_value or 0.0) if hyper.reg_scale_type == "heim" else s
@@ -176,7 +180,7 @@ class Block:
             if hyper.l1 and log_step:
                 # its value is needed for the log only; its gradient is added after backward
                 with torch.no_grad():
-                    regularizer = regularizer + beta_value * l1_per_run(self.parameters)
+                    regularizer = regularizer + beta_value * lp_per_run(self.parameters, hyper.lp_norm)
             loss = criterion + regularizer
 
             if log_step:
@@ -189,8 +193,9 @@ class Block:
             loss.sum().backward()
             if hyper.l1:
                 # d(β·Σ|p|)/dp = β·sign(p), as autograd's abs backward: cheaper than a graph
+                # (lp_norm 2: β·p/‖p‖₂ per parameter tensor)
                 grads = [p.grad for p in self.parameters]
-                torch._foreach_add_(grads, torch._foreach_sign(self.parameters), alpha=beta_value)
+                torch._foreach_add_(grads, lp_gradient_per_run(self.parameters, hyper.lp_norm), alpha=beta_value)
             if hyper.clip_grad_norm is not None:
                 clip_grad_norm_per_run(self.parameters, hyper.clip_grad_norm)
             if hyper.clip_grad_value is not None:

@@ -18,6 +18,8 @@ directory (`<out>/<group>/seed<k>/`, `nalm.runs.directory`).
   gradients, before the step's training batch.
 * `to(device)`: move fixed evaluation data.
 * `run_details(r)` → dict: task facts about run r recorded in its `run.json` (optional).
+* `schedule_step(t)` → int: the step the regulariser ramp sees at iteration t (optional; the
+  iteration itself when absent). An epoch-based task returns the epoch of t.
 
 `Network` — any `torch.nn.Module` whose every trainable parameter has a leading runs
 dimension R, with the arithmetic modules' small protocol (`nalm.modules.base`):
