@@ -2,7 +2,8 @@
 
 Hoedt et al., "MC-LSTM: Mass-Conserving LSTM", ICML 2021, arXiv 2101.05186 (MCFC, MulMCFC); the
 sign variants are the nalm-benchmark repository's. Settings from `bmistry4/nalm-benchmark`,
-`stable_nalu/layer/mcfc.py` and `lfs_batch_jobs/single_layer_task/benchmarking/marc_single_layer.sh`
+`stable_nalu/layer/mcfc.py` (junction and gate from `mclstm.py`) and
+`lfs_batch_jobs/single_layer_task/benchmarking/marc_single_layer.sh`
 (added after the Primer, not in its figures 14-20).
 
     j = softmax(r) over the output axis          (r ∈ ℝ^{I×O}; ≡ 1 when O = 1)
