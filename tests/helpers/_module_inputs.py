@@ -6,7 +6,8 @@ import torch
 from nalm.analysis.thresholds import RANGE_PAIRS
 from nalm.core.ranges import parse_range
 
-#: the 18 interpolation and extrapolation ranges of `single-module-benchmark.md` §1.6
+#: the 18 interpolation and extrapolation ranges of `bmistry4/nalm-benchmark`'s
+#: `lfs_batch_jobs/single_layer_task/benchmarking/single_layer_benchmark.sh`
 BENCHMARK_RANGES = [parse_range(text) for interpolation, extrapolation in RANGE_PAIRS.values()
                     for text in (interpolation, extrapolation)]
 POSITIVE_RANGES = [r for r in BENCHMARK_RANGES if min(lo for lo, _ in r.parts) > 0]

@@ -3,12 +3,13 @@
 Issue 5 item 4: this project's tools must read the original implementation's runs, and the
 summary they give must equal what is computed directly from the same event files. This script
 
-1. writes a threshold file with the original's R Monte Carlo values (spec §10.1) in the
-   format of `nalm thresholds`, so that both sides use the same thresholds;
+1. writes a threshold file with the original's R Monte Carlo values (those its
+   `generate_exp_thresholds.r` writes) in the format of `nalm thresholds`, so that both sides
+   use the same thresholds;
 2. runs `nalm export`, `nalm summarize --per-run` and `nalm plot` on TB_ROOT;
 3. recomputes every per-run quantity with `extract_original_outcomes.py` (its own reading of
-   the event files and its own §6.1 logic) and every success rate / Wilson interval / median
-   with `compare_outcomes.py`, and reports any mismatch.
+   the event files and its own copy of plot_results.r's per-run logic) and every success rate /
+   Wilson interval / median with `compare_outcomes.py`, and reports any mismatch.
 
     python tests/validation/check_nalm_tools.py TB_ROOT WORK_DIR [--figure fig16 ...]
 
@@ -32,7 +33,7 @@ NALM = [sys.executable, "-c", "import sys; from nalm.cli import main; sys.exit(m
 
 
 def _label(range_text: str) -> str:
-    """`[-2,2]` -> `U[-2,2]`, `[[-6,-2],[2,6]]` -> `U[-6,-2] & U[2,6]` (the R labels, §5.2)."""
+    """`[-2,2]` -> `U[-2,2]`, `[[-6,-2],[2,6]]` -> `U[-6,-2] & U[2,6]` (the R labels of `expand.name`)."""
     if range_text.startswith("[["):
         left, right = range_text[1:-1].split("],[")
         return f"U{left}] & U[{right}"
@@ -40,7 +41,7 @@ def _label(range_text: str) -> str:
 
 
 def write_r_thresholds(path: str, cases):
-    """A `nalm thresholds`-format file holding the §10.1 values for the given (op, extrapolation)."""
+    """A `nalm thresholds`-format file with generate_exp_thresholds.r's values for (op, extrapolation)."""
     fields = ["operation", "parameter", "simple", "input.size", "subset.ratio", "overlap.ratio",
               "range.a", "range.b", "range.mirror", "epsilon", "threshold", "extrapolation.range"]
     with open(path, "w", newline="") as handle:

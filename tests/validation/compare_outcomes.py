@@ -3,11 +3,11 @@
 Both inputs are CSVs as written by `extract_original_outcomes.py` (one row per run, a `cell`
 column naming the module x op x range pair). Per cell it reports:
 
-* success rate k/n with the Wilson 95% interval (as `compute.summary`, spec §6.2) and a
-  two-sided Fisher exact test of equal success probability;
+* success rate k/n with the Wilson 95% interval (as `compute.summary` in the original's
+  `export/_compute_summary.r`) and a two-sided Fisher exact test of equal success probability;
 * the median "solved at" step and the median sparsity error at the best step, both over the
-  solved runs only (the populations that the Gamma and Beta fits of §6.2 summarise), with a
-  Mann-Whitney U test where both sides have at least three solved runs;
+  solved runs only (the populations that the Gamma and Beta fits of `compute.summary`
+  summarise), with a Mann-Whitney U test where both sides have at least three solved runs;
 * quantiles of the final (step 50,000) extrapolation MSE over all runs, with two-sample
   Kolmogorov-Smirnov and Mann-Whitney U tests. A run without a finite final value (diverged:
   the original stops at a NaN, ours logs NaN) ranks as +infinity.

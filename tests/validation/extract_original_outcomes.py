@@ -1,11 +1,13 @@
 """Per-seed outcomes of runs written by the original implementation (or by `nalm train`).
 
-Reads TensorBoard run directories named with the original's long run name
-(`single-module-benchmark.md` §5.2), one event file each, with the project's own reader
-`nalm.runs.events.read_event_file`, and writes one CSV row per run with the per-run quantities of
-§6.1: the best-validation step, the extrapolation MSE there and at the last logged step,
-`solved`, `solved_at` and the sparsity error at the best step (§5.3 per module). Thresholds
-are the R Monte Carlo values of §10.1 (epsilon = 1e-4, input size 2).
+Reads TensorBoard run directories named with the original's long run name (the name f-string of
+`bmistry4/nalm-benchmark`'s `experiments/single_layer_benchmark.py`), one event file each, with
+the project's own reader `nalm.runs.events.read_event_file`, and writes one CSV row per run with
+the per-run quantities of the original's `export/single_layer_task/benchmark/plot_results.r`:
+the best-validation step, the extrapolation MSE there and at the last logged step, `solved`,
+`solved_at` and the sparsity error at the best step (per module as
+`stable_nalu/reader/tensorboard_metric_reader.py`). Thresholds are the values the original's
+`generate_exp_thresholds.r` writes (epsilon = 1e-4, input size 2).
 
     python tests/validation/extract_original_outcomes.py TB_ROOT --out outcomes.csv
 
@@ -27,7 +29,8 @@ from nalm.runs.events import read_event_file
 VALID_TAG = "metric/valid/interpolation"
 TEST_TAG = "metric/test/extrapolation"
 
-# §10.1, input size 2, epsilon 1e-4: R Monte Carlo thresholds keyed by (op, extrapolation range).
+# generate_exp_thresholds.r's values (R Monte Carlo, set.seed(1234), N = 1e6), input size 2,
+# epsilon 1e-4, keyed by (op, extrapolation range).
 THRESHOLDS = {
     "add": {"[-40,-20]": 3.66747e-05, "[-6,-2]": 6.66772e-07, "[-6.1,-1.2]": 5.73073e-07,
             "[-2,-0.2]": 5.38141e-08, "[[-6,-2],[2,6]]": 6.66677e-07, "[0.2,2]": 5.37735e-08,
@@ -43,7 +46,7 @@ THRESHOLDS = {
             "[2,6]": 5.77985e-08, "[1.2,6]": 8.27312e-08, "[20,40]": 4.66578e-08},
 }
 
-# Original layer-type field (run name field 1) -> display name (§5.2).
+# Original layer-type field (run name field 1) -> display name (as the original's `expand.name`).
 MODELS = {
     "reregualizedlinearnac": "NAU", "reregualizedlinearmnac": "NMU", "nalu": "NALU",
     "nalu-gr": "G-NALU", "inalu": "iNALU", "npu": "NPU", "realnpu": "Real NPU",
@@ -81,7 +84,7 @@ def parse_run_name(name: str) -> dict:
 
 
 def sparsity_error(values: dict) -> float:
-    """`sparse.error.max` of one step from its `*/sparsity_error` tags (§5.3)."""
+    """`sparse.error.max` of one step from its `*/sparsity_error` tags (as tensorboard_metric_reader.py)."""
     npu = [v for t, v in values.items() if t.endswith("/npu/W_real/sparsity_error") or t.endswith("/npu/W_im/sparsity_error")]
     if len(npu) == 2:
         return sum(npu) / 2
@@ -114,7 +117,7 @@ def read_rows(run_dir: str):
 
 
 def outcomes(rows, threshold: float) -> dict:
-    """§6.1 per-run quantities."""
+    """plot_results.r's per-run quantities."""
     valid = [r[1] for r in rows]
     finite = [i for i, v in enumerate(valid) if not math.isnan(v)]
     best = min(finite, key=lambda i: (valid[i], i)) if finite else len(rows) - 1

@@ -1,4 +1,7 @@
-"""Summary statistics (single-module-benchmark.md §6.1, §6.2, §9 item 1)."""
+"""Summary statistics, pinned against `bmistry4/nalm-benchmark`: the per-run quantities of
+`export/single_layer_task/benchmark/plot_results.r` (`dat.last`) and the per-cell statistics of
+`export/_compute_summary.r` (`compute.summary`: Wilson, Gamma and Beta fits, normal fallback).
+"""
 
 import math
 import subprocess
@@ -24,11 +27,11 @@ from nalm.core.errors import UserError
 Z = stats.norm.ppf(0.975)
 
 
-# --- §6.2 success rate: Wilson ---------------------------------------------------------
+# --- success rate: Wilson --------------------------------------------------------------
 
 @pytest.mark.parametrize("k, n", [(0, 25), (1, 25), (13, 25), (25, 25), (3, 7)])
 def test_wilson_bounds_solve_the_score_equation(k, n):
-    """§6.2: the Wilson limits are the p with (p̂ − p)² = z²·p(1 − p)/n."""
+    """The Wilson limits are the p with (p̂ − p)² = z²·p(1 − p)/n."""
     mean, lower, upper = wilson(k, n)
     assert mean == k / n
     a, b, c = 1 + Z * Z / n, -(2 * k / n + Z * Z / n), (k / n) ** 2
@@ -37,14 +40,15 @@ def test_wilson_bounds_solve_the_score_equation(k, n):
 
 
 def test_wilson_hand_value():
-    """binom.confint(20, 25, method = 'wilson'): 0.6087, 0.9114 (§6.2 formula by hand)."""
+    """binom.confint(20, 25, method = 'wilson'): 0.6087, 0.9114 (the formula by hand)."""
     assert wilson(20, 25)[1:] == pytest.approx((0.60869, 0.91139), abs=1e-5)
 
 
-# --- §6.2 normal fallback ---------------------------------------------------------------
+# --- normal fallback --------------------------------------------------------------------
 
 def test_normal_fallback_t_interval_and_clamping():
-    """§6.2: mean ± t₀.₉₇₅,ₙ₋₁·sd/√n, clamped to the μ bounds; n = 1 → NA interval; n = 0 → NaN."""
+    """compute.normal.stat: mean ± t₀.₉₇₅,ₙ₋₁·sd/√n, clamped to the μ bounds; n = 1 → NA interval;
+    n = 0 → NaN."""
     mean, lower, upper = normal_stat([1.0, 2.0, 6.0], 0.0, math.inf)
     half = stats.t.ppf(0.975, 2) * np.std([1, 2, 6], ddof=1) / math.sqrt(3)
     assert (mean, upper) == pytest.approx((3.0, 3.0 + half))
@@ -54,7 +58,7 @@ def test_normal_fallback_t_interval_and_clamping():
     assert math.isnan(normal_stat([], 0, math.inf)[0])
 
 
-# --- §6.2 solved at: Gamma ---------------------------------------------------------------
+# --- solved at: Gamma --------------------------------------------------------------------
 
 STEPS = np.array([3000, 5000, 8000, 8000, 9000, 12000, 15000, 21000, 30000, 44000.0])
 
@@ -70,7 +74,7 @@ def independent_gamma_profile(values, mu):
 
 
 def test_gamma_mle_is_the_sample_mean():
-    """§6.2: in mean–variance form the Gamma MLE of μ is the sample mean."""
+    """compute.gamma.stat: in mean–variance form the Gamma MLE of μ is the sample mean."""
     result = gamma_stat(STEPS)
     assert result["mean"] == pytest.approx(STEPS.mean(), rel=1e-6)
     shape = result["mean"] ** 2 / result["sigma.2"]
@@ -78,7 +82,8 @@ def test_gamma_mle_is_the_sample_mean():
 
 
 def test_gamma_interval_is_where_signed_root_deviance_is_196():
-    """§6.2: profile CI ends satisfy √(2(ℓ_p(μ) − ℓ̂)) = 1.96 (checked with scipy's density)."""
+    """confint(fit, 'mu'): profile CI ends satisfy √(2(ℓ_p(μ) − ℓ̂)) = 1.96 (checked with scipy's
+    density)."""
     result = gamma_stat(STEPS)
     best = independent_gamma_profile(STEPS, STEPS.mean())
     for end in (result["lower"], result["upper"]):
@@ -88,7 +93,7 @@ def test_gamma_interval_is_where_signed_root_deviance_is_196():
 
 
 def test_gamma_fallbacks():
-    """§6.2: n ≤ 1 or sd ≤ 1e-5 → normal fallback (σ² = var, the t-interval)."""
+    """compute.gamma.stat: n ≤ 1 or sd ≤ 1e-5 → normal fallback (σ² = var, the t-interval)."""
     single = gamma_stat([7000.0])
     assert single["mean"] == 7000 and math.isnan(single["lower"]) and math.isnan(single["sigma.2"])
     same = gamma_stat([4000.0, 4000.0, 4000.0])
@@ -96,7 +101,7 @@ def test_gamma_fallbacks():
     assert math.isnan(gamma_stat([])["mean"])
 
 
-# --- §6.2 sparsity error: Beta, half-mean quirk -----------------------------------------
+# --- sparsity error: Beta, half-mean quirk ----------------------------------------------
 
 def sparsity_sample(mean, size=25, a=2.0):
     """Deterministic Beta(a, b) quantiles rescaled to the exact sample `mean`."""
@@ -116,7 +121,8 @@ def independent_beta_profile(values, mu, half_mean=True):
 
 
 def test_beta_half_mean_quirk():
-    """§6.2 / §9 item 1: sample mean 0.0555 → μ̂ ≈ 0.0277 with α = 2μv, β = (1 − 2μ)v;
+    """compute.beta.stat: sample mean 0.0555 → μ̂ ≈ 0.0277 with α = 2μv, β = (1 − 2μ)v (its density
+    is evaluated on the raw x, so μ̂ is about half the sample mean);
     the corrected parameterisation gives ≈ the mean itself."""
     x = sparsity_sample(0.0555)
     assert x.mean() == pytest.approx(0.0555)
@@ -139,8 +145,8 @@ def test_beta_interval_is_where_signed_root_deviance_is_196():
 
 
 def test_beta_fallbacks_and_clamping():
-    """§6.2: identical values (sd ≤ 1e-10) → normal mean of the clamped values (§9 item 1:
-    exact zeros give 1e-16); values above 0.5 are clamped below 0.5 (§9 item 9)."""
+    """compute.beta.stat: identical values (sd ≤ 1e-10) → normal mean of the clamped values (exact
+    zeros give 1e-16); values above 0.5 (an NPU's raw W_re) are clamped below 0.5."""
     zeros = beta_stat([0.0, 0.0, 0.0])
     assert zeros["mean"] == pytest.approx(1e-16) and zeros["lower"] == pytest.approx(1e-16)
     assert beta_stat([0.9])["mean"] == pytest.approx(0.5)
@@ -148,14 +154,14 @@ def test_beta_fallbacks_and_clamping():
 
 
 def test_beta_undefined_hessian_falls_back_to_normal(monkeypatch):
-    """§6.2: Hessian-based std. errors NA → normal fallback (full, not halved, mean)."""
+    """compute.beta.stat: Hessian-based std. errors NA → normal fallback (full, not halved, mean)."""
     monkeypatch.setattr(profile_likelihood, "hessian", lambda f, p: np.full((2, 2), np.nan))
     x = sparsity_sample(0.0555)
     assert beta_stat(x)["mean"] == pytest.approx(0.0555)
 
 
 def test_compute_summary_uses_solved_runs_only():
-    """§6.2: solved-at and sparsity use the solved runs; columns as compute.summary."""
+    """compute.summary: solved-at and sparsity use the solved runs; columns as compute.summary."""
     row = compute_summary([True, False, True], [1000, np.nan, 1000], [0.1, 0.4, 0.1])
     assert row["success.rate.mean"] == pytest.approx(2 / 3)
     assert row["converged.at.mean"] == 1000 and row["converged.at.max"] == 1000
@@ -177,7 +183,7 @@ def test_fmm_spline_reproduces_cubics_and_approx_is_na_outside():
     assert approx([0, 1, 1], [0, 1, 3], [1.0])[0] == 2.0  # ties averaged
 
 
-# --- §6.1 per run ---------------------------------------------------------------------------
+# --- per run --------------------------------------------------------------------------------
 
 def run_rows(name, valid, test, sparse=None, threshold=1.0):
     count = len(valid)
@@ -191,8 +197,8 @@ def run_rows(name, valid, test, sparse=None, threshold=1.0):
 
 
 def test_per_run_best_row_ties_nan_and_solved_at():
-    """§6.1: first minimum of validation (NaN ignored); solved at the best row; solved-at is
-    the first test-set step below the threshold, independent of the best row (§9 item 3)."""
+    """plot_results.r: first minimum of validation (NaN ignored); solved at the best row; solved-at is
+    the first test-set step below the threshold, independent of the best row (`first.solved.step`)."""
     rows = run_rows("a", [5, np.nan, 2, 2, 3], [9, 0.5, 3, 0.2, 0.1])
     run = per_run(rows).iloc[0]
     assert run["best.model.step"] == 3 and run["best.step"] == 2000
@@ -262,7 +268,7 @@ def test_summarize_bad_inputs_are_one_line_errors(tmp_path):
 
 
 def test_original_csv_without_setting_columns_is_parsed_from_names(tmp_path):
-    """§5.2: a table from the original exporter has only the metric columns."""
+    """A table from the original exporter (simple_function_static.py) has only the metric columns."""
     name = ("reregualizedlinearnac_op-add_oob-c_rs-linear-linear_eps-0_rl-20000-35000_r-0.01-0-1_"
             "i-1-2_e-2-6_z-2-0.5-0.0_b128_s3_h2_z2_lr-adam-0.00100-0.0_L1F_rb-1e-05-0.0001-10000-10_"
             "rWnpu-0-W_rg-0_rH_clip-n_WrI-xu_gn-F_gv-F_rF-10-5000_id-1")

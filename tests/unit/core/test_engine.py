@@ -1,4 +1,6 @@
-"""The block training engine (single-module-benchmark.md §3; issue: block independence, divergence)."""
+"""The block training engine (the training loop of `bmistry4/nalm-benchmark`'s
+`experiments/single_layer_benchmark.py`; issue: block independence, divergence).
+"""
 
 import math
 
@@ -61,7 +63,7 @@ def test_same_seed_same_numbers_and_different_seeds_differ():
 
 
 def test_log_steps_are_0_to_iterations_inclusive():
-    # §3.1: t = 0 .. N inclusive, 51 evaluations for 50,000 iterations at 1000
+    # single_layer_benchmark.py: t = 0 .. N inclusive, 51 evaluations for 50,000 iterations at 1000
     _, logs = train("NAU", "add", specs([0]), 500, log_interval=100)
     assert logs[0].steps == [0, 100, 200, 300, 400, 500]
     tags = {tag for _, tag, _ in logs[0].scalars}
@@ -69,7 +71,7 @@ def test_log_steps_are_0_to_iterations_inclusive():
 
 
 def test_npu_logs_beta_at_log_steps():
-    # §2.8: β for the NPU on mul is 1e-7 then 1e-6 from t = 10000
+    # single_layer_benchmark.py with the NPU-mul flags: β is 1e-7 then 1e-6 from t = 10000
     _, logs = train("NPU", "mul", specs([0]), 10_000, log_interval=5000)
     beta = [(step, value) for step, tag, value in logs[0].scalars if tag == TAG_BETA]
     assert beta == [(0, 1e-7), (5000, 1e-7), (10000, 1e-6)]
@@ -92,7 +94,7 @@ def test_nau_learns_addition():
     # (the ramp moved forward so that the sparsity regulariser acts within the run).
     _, logs = train("NAU", "add", specs(range(4)), 5000, log_interval=1000, regularizer_ramp=[1000, 3000])
     for log in logs:
-        assert log.metrics["extrapolation_mse"][-1] < 6.66667e-07  # the §10.1 threshold for U[2,6]
+        assert log.metrics["extrapolation_mse"][-1] < 6.66667e-07  # the closed-form add threshold for U[2,6]
         assert log.metrics["sparsity_error"][-1] < 1e-4
 
 
@@ -116,6 +118,6 @@ def test_inalu_reinitialisation_keeps_adam_state_and_logs_the_counter():
     logs = block.train()
     texts = logs[0].texts
     # more than 50 stored values first at t = 50; the list restarts at 51 and is long enough
-    # again at the check of t = 110; the counter logged starts at 0 (§2.5)
+    # again at the check of t = 110; the counter logged starts at 0 (as the original's `reinit_counter`)
     assert texts == [(50, "reinit", "0"), (110, "reinit", "1")]
     assert block.optimizer.state[block.parameters[0]]["step"] > 100  # Adam state was kept

@@ -1,4 +1,6 @@
-"""iNALU's re-initialisation test against a direct list implementation (single-module-benchmark.md §2.5)."""
+"""iNALU's re-initialisation test against a direct list implementation of the original's
+(`--reinit` in `bmistry4/nalm-benchmark`'s `experiments/single_layer_benchmark.py`).
+"""
 
 import numpy as np
 
@@ -43,7 +45,7 @@ def test_matches_the_list_rule_on_random_histories():
 
 
 def test_first_possible_check_is_at_5000():
-    # §2.5: the list must hold more than 5000 values and t % 10 == 0
+    # The original's check: the list must hold more than 5000 values and t % 10 == 0
     assert reference([5.0] * 11, 10_000, 1000)[0] == 5000
     assert vectorised([[5.0] * 11], 10_000, 1000)[0][0] == 5000
 

@@ -1,4 +1,11 @@
-"""Figures 14–20 (single-module-benchmark.md §7.1, §7.2)."""
+"""Figures 14–20 of the Primer (Mistry, Farrahi & Hare, JMLR 2022, arXiv 2101.09530).
+
+Pinned against `bmistry4/nalm-benchmark`: `export/single_layer_task/benchmark/plot_results.r`,
+`plot_results_multiop.r` and `export/_plot_parameter.r` (layout, dodge, error bars, ggsave size,
+outputs), `csv_merger.r` and the README's figure table (models per figure), and R's defaults
+that those scripts rely on (`scales::hue_pal()` colours; `as.factor()` and string sorting in the
+ICU/en_* or C collation).
+"""
 
 import subprocess
 import sys
@@ -26,13 +33,13 @@ from nalm.figures.three_panel import (  # noqa: E402
     select_cells,
 )
 
-# §7.1: R's string order of the x labels (C and ICU agree).
+# R's string order of the x labels, as in the original figures (C and ICU collation agree).
 X_ORDER = ["U[-0.2,-0.1)", "U[-1.2,-1.1)", "U[-2,-1)", "U[-2,2)", "U[-20,-10)",
            "U[0.1,0.2)", "U[1,2)", "U[1.1,1.2)", "U[10,20)"]
 
 
-def test_hue_palette_matches_section_7_1():
-    """§7.1: scales::hue_pal() values."""
+def test_hue_palette_matches_ggplot():
+    """scales::hue_pal() values (ggplot's default discrete colours)."""
     assert hue_palette(1) == ["#F8766D"]
     assert hue_palette(2) == ["#F8766D", "#00BFC4"]
     assert hue_palette(5) == ["#F8766D", "#A3A500", "#00BF7D", "#00B0F6", "#E76BF3"]
@@ -44,8 +51,8 @@ def _labels(figure, collation="icu"):
     return [s.label for s in legend_order(get_figure(figure).series, collation)]
 
 
-def test_legend_orders_section_7_1_and_7_2():
-    """§7.1: ICU (default) and C locale orders; §7.2 models per figure."""
+def test_legend_orders_of_the_original_figures():
+    """as.factor() order under ICU (default) and C collation; the models of each figure."""
     nac_plus, nac_dot = r"$\mathrm{NAC}_{+}$", r"$\mathrm{NAC}_{\bullet}$"
     assert _labels("fig14") == [nac_plus, "G-NALU", "iNALU", "NALU", "NAU"]
     assert _labels("fig15_sub") == _labels("fig14")
@@ -56,7 +63,7 @@ def test_legend_orders_section_7_1_and_7_2():
     assert _labels("fig19") == ["NAU (add)", "NAU (sub)"]
 
 
-def test_figure_definitions_section_7_2():
+def test_figure_definitions_of_figures_14_to_20():
     sizes = {f.figure_id: f.input_size for f in paper_figures().values()}
     assert sizes == {"fig14": 2, "fig15": 2, "fig16": 2, "fig17": 2, "fig18": 10, "fig19": 10, "fig20": 100}
     fig19 = get_figure("fig19_nau_in10_add_sub")
@@ -105,7 +112,7 @@ def _points(axes):
 
 
 def test_facets_points_colours_and_missing_cell(fig14_drawn):
-    """§7.1: three facets in order; 45 cells each; the NAU U[1,2) cell (0 solved) has a
+    """plot_results.r: three facets in order; 45 cells each; the NAU U[1,2) cell (0 solved) has a
     success-rate point but no solved-at or sparsity point; colours are the 5-hue palette."""
     _, figure, _ = fig14_drawn
     panels = [ax for ax in figure.axes if ax.collections]
@@ -123,7 +130,7 @@ def test_facets_points_colours_and_missing_cell(fig14_drawn):
 
 
 def test_axis_order_dodge_and_limits(fig14_drawn):
-    """§7.1: lexicographic x order; model k of n at 0.3·((k − 0.5)/n − 0.5); y from 0."""
+    """plot_results.r: lexicographic x order; model k of n at 0.3·((k − 0.5)/n − 0.5); y from 0."""
     _, figure, _ = fig14_drawn
     panels = [ax for ax in figure.axes if ax.collections]
     assert [t.get_text() for t in panels[0].get_xticklabels()] == X_ORDER
@@ -138,7 +145,7 @@ def test_axis_order_dodge_and_limits(fig14_drawn):
 
 
 def test_errorbars_alpha_and_width(fig14_drawn):
-    """§7.1: error bars alpha 0.5, width 0.9/n after dodging."""
+    """plot_results.r: error bars alpha 0.5, width 0.9/n after dodging."""
     _, figure, _ = fig14_drawn
     panel = [ax for ax in figure.axes if ax.collections][0]
     bars = panel.collections[1:]
@@ -161,7 +168,7 @@ def test_png_render_shows_the_palette(fig14_drawn, tmp_path):
 
 
 def test_cli_outputs_are_byte_identical_on_repeat(tmp_path):
-    """§7.1 outputs: PDF (fixed metadata), plot data CSV and LaTeX table; same bytes twice."""
+    """plot_results.r's outputs: PDF (fixed metadata), plot data CSV and LaTeX table; same bytes twice."""
     summary = tmp_path / "summary.csv"
     synthetic_summary(("NAU",), "sub", 100).to_csv(summary, index=False)
     outputs = []

@@ -1,4 +1,11 @@
-"""iNALU (single-module-benchmark.md §2.5, §10.2)."""
+"""iNALU (Schlör, Ring & Hotho, "iNALU: Improved Neural Arithmetic Logic Unit", Frontiers in AI 2020,
+doi:10.3389/frai.2020.00071).
+
+Pinned against `bmistry4/nalm-benchmark`: `stable_nalu/layer/inalu.py` (forward pass, init, logged
+values), `Regualizer._inalu_bias_linear` in `stable_nalu/functional/regualizer.py` and
+`stable_nalu/reader/tensorboard_metric_reader.py` (sparsity error). The ideal weights follow from
+the formula: W_a or W_m = [1, ±1] on the operands, gate 1 for add/sub and 0 for mul/div.
+"""
 
 import pytest
 import torch
@@ -22,13 +29,13 @@ def ideal_inalu(op, runs):
 
 
 @pytest.mark.parametrize("op", ["add", "sub", "mul", "div"])
-def test_ideal_weights_compute_the_op_on_every_range_including_mixed_signs(op):  # §10.2
+def test_ideal_weights_compute_the_op_on_every_range_including_mixed_signs(op):
     module = ideal_inalu(op, runs=len(BENCHMARK_RANGES))
     x = inputs(BENCHMARK_RANGES)
     torch.testing.assert_close(module(x)[..., 0], OPS[op](x[..., 0], x[..., 1]), rtol=1e-5, atol=1e-6)
 
 
-def test_multiplicative_path_clips_magnitude_at_eps_and_exponent_at_omega():  # §2.5
+def test_multiplicative_path_clips_magnitude_at_eps_and_exponent_at_omega():  # inalu.py
     module = ideal_inalu("mul", runs=1)
     x = torch.tensor([[[1e-12, 3.0], [1e9, 1e9]]])
     y = module(x)[0, :, 0]
@@ -36,7 +43,7 @@ def test_multiplicative_path_clips_magnitude_at_eps_and_exponent_at_omega():  # 
     torch.testing.assert_close(y[1], torch.exp(torch.tensor(20.0)), rtol=1e-6, atol=0)
 
 
-def test_sign_is_the_nmu_product_of_sign_x_with_weights_abs_w_m():  # §2.5
+def test_sign_is_the_nmu_product_of_sign_x_with_weights_abs_w_m():  # inalu.py
     module = build("iNALU", input_size=2, runs=1)
     fill(module.W_m_hat, [[SATURATED], [-SATURATED]])  # |W_m| = [1, 1]
     fill(module.M_m_hat, SATURATED)
@@ -45,13 +52,13 @@ def test_sign_is_the_nmu_product_of_sign_x_with_weights_abs_w_m():  # §2.5
     torch.testing.assert_close(module(x)[0, :, 0], torch.tensor([-2.0 / 3.0, 0.5, 0.0]), rtol=1e-5, atol=1e-6)
 
 
-def test_gate_does_not_depend_on_the_input():  # §2.5
+def test_gate_does_not_depend_on_the_input():  # inalu.py
     module = build("iNALU", input_size=2, runs=1)
     fill(module.g, 0.0)  # γ = 0.5; W_a = W_m = 0 (Ŵ = 0): a = 0, m = 1, s = 1
     torch.testing.assert_close(module(torch.randn(1, 6, 2))[0, :, 0], torch.full((6,), 0.5))
 
 
-def test_init_normal_means_and_stds_over_many_runs():  # §2.5
+def test_init_normal_means_and_stds_over_many_runs():  # inalu.py
     module = build("iNALU", input_size=2, runs=2000)
     module.reset_parameters(generators(range(2000)))
     for parameter, mean in ((module.W_a_hat, 0.88), (module.M_a_hat, 0.5), (module.W_m_hat, 0.88),
@@ -60,7 +67,7 @@ def test_init_normal_means_and_stds_over_many_runs():  # §2.5
         assert parameter.std().item() == pytest.approx(0.2, abs=0.01)
 
 
-def test_init_draw_order():  # §2.5: Ŵ_a, M̂_a, Ŵ_m, M̂_m, g
+def test_init_draw_order():  # inalu.py: Ŵ_a, M̂_a, Ŵ_m, M̂_m, g
     module = build("iNALU", input_size=2, runs=1)
     module.reset_parameters(generators([4]))
     generator = torch.Generator().manual_seed(4)
@@ -70,7 +77,7 @@ def test_init_draw_order():  # §2.5: Ŵ_a, M̂_a, Ŵ_m, M̂_m, g
         torch.testing.assert_close(parameter[0], expected)
 
 
-def test_saturation_regulariser_on_hand_values():  # §2.5: Σ_p mean(max(20 - |p|, 0))
+def test_saturation_regulariser_on_hand_values():  # _inalu_bias_linear: Σ_p mean(max(20 - |p|, 0))
     module = build("iNALU", input_size=2, runs=2)
     for parameter in (module.W_a_hat, module.M_a_hat, module.W_m_hat, module.M_m_hat):
         fill(parameter, [[5.0], [-30.0]])  # mean(15, 0) = 7.5 each
@@ -81,7 +88,7 @@ def test_saturation_regulariser_on_hand_values():  # §2.5: Σ_p mean(max(20 - |
     assert list(module.regularizers()) == ["inalu"]
 
 
-def test_no_clamp():  # §2.5
+def test_no_clamp():  # inalu.py
     module = ideal_inalu("add", runs=1)
     before = {key: value.clone() for key, value in module.state_dict().items()}
     module.project_()
@@ -89,7 +96,7 @@ def test_no_clamp():  # §2.5
         assert torch.equal(value, before[key])
 
 
-def test_logged_tags_and_sparsity_error():  # §2.5, §3.4, §5.3
+def test_logged_tags_and_sparsity_error():  # inalu.py, tensorboard_metric_reader.py
     module = build("iNALU", input_size=2, runs=2)
     fill(module.M_a_hat, SATURATED)
     fill(module.M_m_hat, SATURATED)

@@ -1,4 +1,12 @@
-"""MCFC, MulMCFC and its sign variants (single-module-benchmark.md §2.10, §3.4, §5.3, §10.2)."""
+"""MCFC, MulMCFC and its sign variants (Hoedt et al., "MC-LSTM: Mass-Conserving LSTM", ICML 2021,
+arXiv 2101.05186; the sign variants are `bmistry4/nalm-benchmark`'s).
+
+Pinned against `bmistry4/nalm-benchmark`: `stable_nalu/layer/mcfc.py` (forward, init, regulariser,
+logged tags and their order; its junction and out gate are `LinearRedistribution` and `Gate` of
+`stable_nalu/layer/mclstm.py`) and `stable_nalu/reader/tensorboard_metric_reader.py` (the sparsity
+error it actually computes). The ideal weights follow from the formulas: σ(w + b) → 1 and, for
+MulMCFC, bias → 0.
+"""
 
 import pytest
 import torch
@@ -23,45 +31,45 @@ def ideal(name, runs):
     return module
 
 
-def test_mcfc_ideal_weights_add_on_every_range():  # §10.2: σ(w + b) → 1
+def test_mcfc_ideal_weights_add_on_every_range():  # σ(w + b) → 1
     module = ideal("MCFC", runs=len(BENCHMARK_RANGES))
     x = inputs(BENCHMARK_RANGES)
     torch.testing.assert_close(module(x)[..., 0], x[..., 0] + x[..., 1], rtol=1e-6, atol=1e-6)
 
 
 @pytest.mark.parametrize("name", MUL_NAMES)
-def test_mul_mcfc_ideal_weights_multiply_positive_inputs(name):  # §10.2: o → 1, bias → 0
+def test_mul_mcfc_ideal_weights_multiply_positive_inputs(name):  # o → 1, bias → 0
     module = ideal(name, runs=len(POSITIVE_RANGES))
     x = inputs(POSITIVE_RANGES)
     torch.testing.assert_close(module(x)[..., 0], x[..., 0] * x[..., 1], rtol=1e-5, atol=0)
 
 
 @pytest.mark.parametrize("name", ["MulMCFCSignINALU", "MulMCFCSignRealNPU"])
-def test_sign_variants_multiply_on_every_range(name):  # §2.10
+def test_sign_variants_multiply_on_every_range(name):  # mcfc.py
     module = ideal(name, runs=len(BENCHMARK_RANGES))
     x = inputs(BENCHMARK_RANGES)
     torch.testing.assert_close(module(x)[..., 0], x[..., 0] * x[..., 1], rtol=1e-5, atol=1e-6)
 
 
-def test_plain_mul_mcfc_cannot_take_negative_inputs():  # §2.10: log of a negative is NaN
+def test_plain_mul_mcfc_cannot_take_negative_inputs():  # mcfc.py: log of a negative is NaN
     module = ideal("MulMCFC", runs=1)
     assert torch.isnan(module(torch.tensor([[[-2.0, 3.0]]]))).all()
 
 
-def test_sign_inalu_is_the_product_of_input_signs():  # §2.10: s = softmax(r) ≡ 1
+def test_sign_inalu_is_the_product_of_input_signs():  # mcfc.py: s = softmax(r) ≡ 1
     module = ideal("MulMCFCSignINALU", runs=1)
     x = torch.tensor([[[-2.0, 3.0], [-2.0, -3.0], [0.0, 3.0]]])
     torch.testing.assert_close(module._sign(x, None)[0, :, 0], torch.tensor([-1.0, 1.0, 0.0]))
 
 
-def test_sign_real_npu_gate_scales_the_phase():  # §2.10: cos(k·s), k = clamp(g, 0, 1)·π·[x < 0]
+def test_sign_real_npu_gate_scales_the_phase():  # mcfc.py: cos(k·s), k = clamp(g, 0, 1)·π·[x < 0]
     module = ideal("MulMCFCSignRealNPU", runs=1)
     fill(module.g, [0.5, 2.0])
     x = torch.tensor([[[-2.0, 3.0], [2.0, -3.0]]])
     torch.testing.assert_close(module._sign(x, None)[0, :, 0], torch.tensor([0.0, -1.0]), rtol=0, atol=1e-6)
 
 
-def test_junction_is_a_softmax_over_outputs():  # §2.10: identically 1 when O = 1
+def test_junction_is_a_softmax_over_outputs():  # mcfc.py: identically 1 when O = 1
     module = build("MCFC", input_size=3, output_size=2, runs=1)
     module.reset_parameters(generators([0]))
     fill(module.out_gate_weight, OPEN)
@@ -72,7 +80,7 @@ def test_junction_is_a_softmax_over_outputs():  # §2.10: identically 1 when O =
 
 
 @pytest.mark.parametrize("name", ["MCFC"] + MUL_NAMES)
-def test_init(name):  # §2.10: orthogonal r and w, zero biases, g = 0.5
+def test_init(name):  # mcfc.py: orthogonal r and w, zero biases, g = 0.5
     module = build(name, input_size=2, runs=50)
     module.reset_parameters(generators(range(50)))
     torch.testing.assert_close(module.junction.square().sum(dim=1), torch.ones(50, 1))  # unit column
@@ -86,7 +94,7 @@ def test_init(name):  # §2.10: orthogonal r and w, zero biases, g = 0.5
 
 
 @pytest.mark.parametrize("name", ["MCFC"] + MUL_NAMES)
-def test_negative_regulariser_on_hand_values(name):  # §2.10: -(mean(r²) + mean(w²) + mean(b²))
+def test_negative_regulariser_on_hand_values(name):  # mcfc.py: -(mean(r²) + mean(w²) + mean(b²))
     module = build(name, input_size=2, runs=2)
     fill(module.junction, [[1.0], [2.0]])
     fill(module.out_gate_weight, 3.0)
@@ -101,7 +109,7 @@ def test_negative_regulariser_on_hand_values(name):  # §2.10: -(mean(r²) + mea
 
 
 @pytest.mark.parametrize("name", ["MCFC"] + MUL_NAMES)
-def test_no_clamp(name):  # §2.10
+def test_no_clamp(name):  # mcfc.py
     module = build(name, input_size=2, runs=1)
     fill(module.junction, 5.0)
     fill(module.out_gate_weight, -7.0)
@@ -120,7 +128,7 @@ EXPECTED_TAGS = {
 
 
 @pytest.mark.parametrize("name", list(EXPECTED_TAGS))
-def test_logged_tags_in_the_original_order_and_the_actual_sparsity_error(name):  # §3.4, §5.3
+def test_logged_tags_in_the_original_order_and_the_actual_sparsity_error(name):  # mcfc.py, reader
     module = build(name, input_size=2, runs=2)
     module.reset_parameters(generators([0, 1]))
     fill(module.out_gate_weight, [[0.0]])  # o = σ(0 + b)

@@ -1,4 +1,9 @@
-"""NAC+ and NAC• (single-module-benchmark.md §2.0, §2.1, §2.2, §10.2)."""
+"""NAC+ and NAC• (Trask et al., "Neural Arithmetic Logic Units", NeurIPS 2018, arXiv 1808.00508).
+
+Pinned against `bmistry4/nalm-benchmark`: `stable_nalu/layer/nac.py` (NAC+: weight, init bound,
+logged tag) and `stable_nalu/network/single_layer.py` (NAC• = exp(NAC+(log(|x| + 1e-7)))).
+The ideal weights follow from the formulas: [1, ±1] on the operands, 0 elsewhere.
+"""
 
 import math
 
@@ -28,13 +33,13 @@ def ideal_nac(name, weights, input_size=2, runs=2):
 
 
 @pytest.mark.parametrize("op, weights", [("add", [1, 1]), ("sub", [1, -1])])
-def test_nac_plus_ideal_weights_add_and_subtract_exactly(op, weights):  # §10.2
+def test_nac_plus_ideal_weights_add_and_subtract_exactly(op, weights):
     module = ideal_nac("NAC+", weights, runs=len(BENCHMARK_RANGES))
     x = inputs(BENCHMARK_RANGES)
     torch.testing.assert_close(module(x)[..., 0], OPS[op](x[..., 0], x[..., 1]), rtol=1e-6, atol=1e-6)
 
 
-def test_nac_plus_ideal_weights_select_the_operands_among_ten():  # §10.2: 0 elsewhere
+def test_nac_plus_ideal_weights_select_the_operands_among_ten():  # W = 0 off the operands
     weights = [0, 0, 0, 1, -1, 0, 0, 0, 0, 0]
     module = ideal_nac("NAC+", weights, input_size=10, runs=len(BENCHMARK_RANGES))
     x = inputs(BENCHMARK_RANGES, input_size=10)
@@ -43,25 +48,25 @@ def test_nac_plus_ideal_weights_select_the_operands_among_ten():  # §10.2: 0 el
 
 @pytest.mark.parametrize("name", ["NAC*", "NAC•"])
 @pytest.mark.parametrize("op, weights", [("mul", [1, 1]), ("div", [1, -1])])
-def test_nac_mul_ideal_weights_multiply_and_divide_positive_inputs(name, op, weights):  # §2.2, §10.2
+def test_nac_mul_ideal_weights_multiply_and_divide_positive_inputs(name, op, weights):  # single_layer.py
     module = ideal_nac(name, weights, runs=len(POSITIVE_RANGES))
     x = inputs(POSITIVE_RANGES)
     torch.testing.assert_close(module(x)[..., 0], OPS[op](x[..., 0], x[..., 1]), rtol=1e-5, atol=0)
 
 
-def test_nac_mul_uses_log_of_magnitude_plus_1e_minus_7():  # §2.0: y = exp(log(|x| + 1e-7)·Wᵀ)
+def test_nac_mul_uses_log_of_magnitude_plus_1e_minus_7():  # single_layer.py: exp(log(|x| + 1e-7)·Wᵀ)
     module = ideal_nac("NAC*", [1, 1])
     x = torch.tensor([[[-2.0, 0.0]]])
     torch.testing.assert_close(module(x)[..., 0], torch.full((2, 1), 2.0 * 1e-7), rtol=1e-5, atol=0)
 
 
 @pytest.mark.parametrize("input_size, r", [(2, 9.47141), (10, 2.26047), (100, 0.506593)])
-def test_init_bound_solves_fan_times_variance_equal_two(input_size, r):  # §2.1
+def test_init_bound_solves_fan_times_variance_equal_two(input_size, r):  # nac.py nac_w_optimal_r
     assert nac_init_bound(input_size, 1) == pytest.approx(r, abs=1e-5)
 
 
 @pytest.mark.parametrize("input_size", [2, 100])
-def test_init_draws_both_matrices_from_u_minus_r_r(input_size):  # §2.1
+def test_init_draws_both_matrices_from_u_minus_r_r(input_size):  # nac.py reset_parameters
     module = build("NAC+", input_size=input_size, runs=200)
     module.reset_parameters(generators(range(200)))
     r = nac_init_bound(input_size, 1)
@@ -73,7 +78,7 @@ def test_init_draws_both_matrices_from_u_minus_r_r(input_size):  # §2.1
     assert not torch.equal(module.W_hat, module.M_hat)
 
 
-def test_no_regulariser_and_no_clamp():  # §2.1
+def test_no_regulariser_and_no_clamp():  # nac.py (its z-regulariser is off in the benchmark)
     module = ideal_nac("NAC+", [3, -2])
     before = module.W_hat.clone()
     module.project_()
@@ -82,7 +87,7 @@ def test_no_regulariser_and_no_clamp():  # §2.1
 
 
 @pytest.mark.parametrize("name", ["NAC+", "NAC*"])
-def test_sparsity_error_and_logged_tag(name):  # §2.1, §3.4, §5.3
+def test_sparsity_error_and_logged_tag(name):  # nac.py's tag, read by tensorboard_metric_reader.py
     module = build(name, input_size=2, runs=2)
     fill(module.M_hat, SATURATED)
     with torch.no_grad():

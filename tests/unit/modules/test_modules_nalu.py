@@ -1,4 +1,11 @@
-"""NALU and G-NALU (single-module-benchmark.md §2.3, §2.4, §10.2)."""
+"""NALU (Trask et al., NeurIPS 2018, arXiv 1808.00508) and G-NALU (Mistry, Farrahi & Hare, "A Primer
+for Neural Arithmetic Logic Modules", JMLR 2022, arXiv 2101.09530).
+
+Pinned against `bmistry4/nalm-benchmark`: `stable_nalu/layer/_abstract_nalu.py` (gate, init
+order, logged values), `stable_nalu/functional/golden_ratio_base.py` (base-φ functions) and
+`stable_nalu/reader/tensorboard_metric_reader.py` (sparsity error). The ideal weights follow
+from the formula: W = [1, ±1], gate 1 for add/sub and 0 for mul/div.
+"""
 
 import math
 
@@ -35,7 +42,7 @@ def ideal_nalu(name, op, negative, runs):
 @pytest.mark.parametrize("name", ["NALU", "G-NALU"])
 @pytest.mark.parametrize("op", ["add", "sub", "mul", "div"])
 @pytest.mark.parametrize("negative", [False, True])
-def test_ideal_weights_compute_the_op(name, op, negative):  # §10.2
+def test_ideal_weights_compute_the_op(name, op, negative):
     # The gate g = σ(x·Gᵀ) depends on the input, so no single G saturates it on the mixed-sign
     # ranges; the ideal solution is checked on the same-sign ranges, each run its own range.
     ranges = NEGATIVE_RANGES if negative else POSITIVE_RANGES
@@ -45,7 +52,7 @@ def test_ideal_weights_compute_the_op(name, op, negative):  # §10.2
     torch.testing.assert_close(module(x)[..., 0], OPS[op](x[..., 0], x[..., 1]), rtol=rtol, atol=1e-6)
 
 
-def test_golden_ratio_functions_are_base_phi_sigmoid_and_tanh():  # §2.4
+def test_golden_ratio_functions_are_base_phi_sigmoid_and_tanh():  # golden_ratio_base.py
     z = torch.linspace(-30, 30, 121)
     torch.testing.assert_close(GoldenRatioNALU._gate(z), torch.sigmoid(z * math.log(PHI)))
     ones = torch.zeros_like(z)  # σ_φ(0) = 1/2 isolates tanh_φ in the weight
@@ -54,11 +61,11 @@ def test_golden_ratio_functions_are_base_phi_sigmoid_and_tanh():  # §2.4
                                torch.sigmoid(z * math.log(PHI)), rtol=1e-6, atol=1e-6)  # tanh_φ(20) = 1
 
 
-def test_golden_ratio_tanh_is_the_power_form_and_overflows_like_the_original():  # §2.4
+def test_golden_ratio_tanh_is_the_power_form_and_overflows_like_the_original():  # golden_ratio_base.py
     assert math.isnan(GoldenRatioNALU._weight(torch.tensor([100.0]), torch.tensor([0.0])).item())
 
 
-def test_golden_ratio_gate_and_weight_differ_from_the_natural_ones():  # §2.4
+def test_golden_ratio_gate_and_weight_differ_from_the_natural_ones():  # golden_ratio_base.py
     natural, golden = build("NALU", 2, runs=1), build("G-NALU", 2, runs=1)
     for module in (natural, golden):
         fill(module.W_hat, [[0.7, -0.4]])
@@ -71,7 +78,7 @@ def test_golden_ratio_gate_and_weight_differ_from_the_natural_ones():  # §2.4
 
 
 @pytest.mark.parametrize("name", ["NALU", "G-NALU"])
-def test_init_nac_bound_then_xavier_gate(name):  # §2.3, §2.4: G ~ U(±1.41421) for I = 2
+def test_init_nac_bound_then_xavier_gate(name):  # _abstract_nalu.py: G ~ U(±1.41421) for I = 2
     module = build(name, input_size=2, runs=300)
     module.reset_parameters(generators(range(300)))
     r = nac_init_bound(2, 1)
@@ -81,7 +88,7 @@ def test_init_nac_bound_then_xavier_gate(name):  # §2.3, §2.4: G ~ U(±1.41421
     assert module.G.mean().item() == pytest.approx(0.0, abs=0.1)
 
 
-def test_init_draw_order_is_w_hat_m_hat_then_g():  # §2.3 (the NAC part first, then G)
+def test_init_draw_order_is_w_hat_m_hat_then_g():  # _abstract_nalu.py: the NAC part first, then G
     module = build("NALU", input_size=2, runs=1)
     module.reset_parameters(generators([3]))
     generator = torch.Generator().manual_seed(3)
@@ -92,7 +99,7 @@ def test_init_draw_order_is_w_hat_m_hat_then_g():  # §2.3 (the NAC part first, 
 
 
 @pytest.mark.parametrize("name", ["NALU", "G-NALU"])
-def test_logged_gate_mean_and_sparsity_error(name):  # §2.3, §3.4, §5.3
+def test_logged_gate_mean_and_sparsity_error(name):  # _abstract_nalu.py, tensorboard_metric_reader.py
     module = build(name, input_size=2, runs=2)
     fill(module.M_hat, SATURATED)
     with torch.no_grad():
@@ -108,7 +115,7 @@ def test_logged_gate_mean_and_sparsity_error(name):  # §2.3, §3.4, §5.3
     assert module.regularizers() == {}
 
 
-def test_sparsity_error_is_that_of_the_shared_nac_weight():  # §5.3
+def test_sparsity_error_is_that_of_the_shared_nac_weight():  # tensorboard_metric_reader.py
     module = build("NALU", input_size=2, runs=1)
     fill(module.W_hat, [[math.atanh(0.8), SATURATED]])
     fill(module.M_hat, SATURATED)

@@ -1,4 +1,9 @@
-"""NAU and NMU (single-module-benchmark.md §2.6, §2.7, §10.2)."""
+"""NAU and NMU (Madsen & Johansen, "Neural Arithmetic Units", ICLR 2020, arXiv 2001.05016).
+
+Pinned against `bmistry4/nalm-benchmark`: `stable_nalu/layer/re_regualized_linear_nac.py` (NAU),
+`stable_nalu/layer/re_regualized_linear_mnac.py` and `stable_nalu/functional/mnac.py` (NMU),
+`stable_nalu/functional/regualizer.py` and `stable_nalu/functional/sparsity_error.py`.
+"""
 
 import pytest
 import torch
@@ -18,7 +23,8 @@ def set_weights(module, values):
 
 @pytest.mark.parametrize("size, bound", [(2, 0.5), (10, 0.5), (100, 0.243733)])
 def test_nau_init_bound(size, bound):
-    # §2.6: r = min(0.5, √3·√(2/(I+O))): 0.5 for I = 2 and 10, 0.243733 for I = 100
+    # re_regualized_linear_nac.py: r = min(0.5, √3·√(2/(I+O))): 0.5 for I = 2 and 10,
+    # 0.243733 for I = 100
     assert nau_init_bound(size, 1) == pytest.approx(bound, abs=5e-7)
     module = build("NAU", size, runs=200)
     module.reset_parameters(generators(200))
@@ -26,7 +32,7 @@ def test_nau_init_bound(size, bound):
 
 
 def test_nmu_init_is_uniform_025_075():
-    # §2.7: U(0.5 - r, 0.5 + r) with r = min(0.25, √3·0.5) = 0.25
+    # re_regualized_linear_mnac.py: U(0.5 - r, 0.5 + r) with r = min(0.25, √3·0.5) = 0.25
     module = build("NMU", 2, runs=500)
     module.reset_parameters(generators(500))
     assert 0.25 <= module.W.min() < 0.26 and 0.74 < module.W.max() <= 0.75
@@ -35,7 +41,7 @@ def test_nmu_init_is_uniform_025_075():
 
 @pytest.mark.parametrize("op, weights", [("add", [1.0, 1.0]), ("sub", [1.0, -1.0])])
 def test_nau_ideal_weights_compute_the_op(op, weights):
-    # §10.2: NAU W = [1, 1] (add) or [1, -1] (sub)
+    # the exact solution: NAU W = [1, 1] (add) or [1, -1] (sub)
     module = build("NAU", 2, runs=2)
     set_weights(module, [weights, weights])
     x = torch.rand(2, 64, 2) * 40 - 20
@@ -44,7 +50,7 @@ def test_nau_ideal_weights_compute_the_op(op, weights):
 
 
 def test_nmu_ideal_weights_compute_the_product_and_zero_weights_ignore_inputs():
-    # §10.2: NMU W = [1, 1] on the operands, 0 elsewhere; y = Π (W·x + 1 - W)
+    # the exact solution: NMU W = [1, 1] on the operands, 0 elsewhere; y = Π (W·x + 1 - W)
     module = build("NMU", 3, runs=2)
     set_weights(module, [[1.0, 1.0, 0.0], [1.0, 1.0, 0.0]])
     x = torch.rand(2, 64, 3) * 4 - 2
@@ -52,8 +58,8 @@ def test_nmu_ideal_weights_compute_the_product_and_zero_weights_ignore_inputs():
 
 
 def test_nau_clamps_in_forward_and_after_steps_nmu_only_after_steps():
-    # §2.6 / §2.7 / §9 item 7: the NAU clamps W to [-1, 1] in the forward pass, the NMU uses the
-    # raw W; both clamp after every optimiser step (NAU [-1, 1], NMU [0, 1])
+    # The originals' `forward` and `optimize`: the NAU clamps W to [-1, 1] in the forward pass,
+    # the NMU uses the raw W; both clamp after every optimiser step (NAU [-1, 1], NMU [0, 1])
     nau, nmu = build("NAU", 2), build("NMU", 2)
     set_weights(nau, [1.5, -2.0])
     set_weights(nmu, [1.5, -0.5])
@@ -66,7 +72,7 @@ def test_nau_clamps_in_forward_and_after_steps_nmu_only_after_steps():
 
 
 def test_sparsity_regularisers_on_hand_examples():
-    # §2.6: R_W = mean(min(|W|, |1 - |W||)) on the raw W; §2.7: mean(min(|W|, |1 - W|))
+    # regualizer.py: NAU R_W = mean(min(|W|, |1 - |W||)) on the raw W; NMU mean(min(|W|, |1 - W|))
     nau, nmu = build("NAU", 2), build("NMU", 2)
     set_weights(nau, [0.25, -0.75])
     set_weights(nmu, [0.25, -0.5])
@@ -75,7 +81,7 @@ def test_sparsity_regularisers_on_hand_examples():
 
 
 def test_logged_sparsity_error_tag_and_value():
-    # §2.0 and §3.4: SE = max min(|W|, |1 - |W||), logged as network/layer_1/nac/W/sparsity_error
+    # sparsity_error.py: SE = max min(|W|, |1 - |W||), logged as network/layer_1/nac/W/sparsity_error
     nau = build("NAU", 2)
     set_weights(nau, [0.9, -0.3])
     log = {}

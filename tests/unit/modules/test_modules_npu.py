@@ -1,4 +1,13 @@
-"""NPU and Real NPU (single-module-benchmark.md §2.8, §2.9, §10.2; division-modules.md §1.1, §1.2, §1.5)."""
+"""NPU and Real NPU (Heim, Pevný & Šmídl, "Neural Power Units", NeurIPS 2020, arXiv 2006.01681; the
+Real NPU variants of Mistry, Farrahi & Hare, "Exploring the Learning Mechanisms of Neural Division
+Modules", TMLR 2022, earlier version arXiv 2110.05177).
+
+Pinned against `stable_nalu/layer/npu.py` and `npu_real.py` of `bmistry4/nalm-benchmark` (forward,
+init, logged tags; sparsity error as its `stable_nalu/reader/tensorboard_metric_reader.py`) and of
+`bmistry4/nalm-division` (init options, `--npu-clip` options, W and gate regularisers with
+`stable_nalu/functional/regualizer.py`). The ideal weights follow from the formula: W_re = [1, ±1]
+and gate 1 on the operands.
+"""
 
 import math
 
@@ -21,7 +30,7 @@ def ideal_npu(name, op, runs):
 
 @pytest.mark.parametrize("name", ["NPU", "RealNPU"])
 @pytest.mark.parametrize("op", ["mul", "div"])
-def test_ideal_weights_compute_the_op_with_signs_on_every_range(name, op):  # §10.2
+def test_ideal_weights_compute_the_op_with_signs_on_every_range(name, op):
     module = ideal_npu(name, op, runs=len(BENCHMARK_RANGES))
     x = inputs(BENCHMARK_RANGES)
     y = module(x)[..., 0]
@@ -33,7 +42,7 @@ def test_ideal_weights_compute_the_op_with_signs_on_every_range(name, op):  # §
     torch.testing.assert_close(y, OPS[op](a, b), rtol=2e-5, atol=1e-6)
 
 
-def test_zero_input_gets_no_phase_and_a_closed_gate_ignores_the_input():  # §2.8
+def test_zero_input_gets_no_phase_and_a_closed_gate_ignores_the_input():  # npu.py
     module = build("RealNPU", input_size=2, runs=1)
     fill(module.W_real, [[1.0], [1.0]])
     fill(module.g, [1.0, 0.0])  # ĝ = 0 on the second input: r = 1, k = 0
@@ -41,7 +50,7 @@ def test_zero_input_gets_no_phase_and_a_closed_gate_ignores_the_input():  # §2.
     torch.testing.assert_close(module(x)[0, :, 0], torch.tensor([EPS, -(3.0 + EPS)]))
 
 
-def test_gate_is_clamped_in_the_forward_pass():  # §2.8: ĝ = clamp(g, 0, 1)
+def test_gate_is_clamped_in_the_forward_pass():  # npu.py: ĝ = clamp(g, 0, 1)
     module = build("RealNPU", input_size=2, runs=2)
     fill(module.W_real, [[1.0], [1.0]])
     with torch.no_grad():
@@ -52,7 +61,7 @@ def test_gate_is_clamped_in_the_forward_pass():  # §2.8: ĝ = clamp(g, 0, 1)
     torch.testing.assert_close(y[0], y[1])
 
 
-def test_complex_weights_rotate_the_phase():  # division-modules.md §1.1
+def test_complex_weights_rotate_the_phase():  # npu.py (W_im)
     module = build("NPU", input_size=1, runs=1)
     fill(module.W_real, [[1.0]])
     fill(module.W_im, [[0.5]])
@@ -68,7 +77,7 @@ def test_complex_weights_rotate_the_phase():  # division-modules.md §1.1
     (2, "xavier-uniform", 1.41421), (10, "xavier-uniform", 0.738549),
     (2, "xavier-uniform-constrained", 0.5), (10, "xavier-uniform-constrained", 0.5),
 ])
-def test_init(name, input_size, init, bound):  # §2.8, division-modules.md §1.1
+def test_init(name, input_size, init, bound):  # npu.py, npu_real.py (`--npu-Wr-init`)
     module = build(name, input_size=input_size, runs=100, init=init)
     module.reset_parameters(generators(range(100)))
     assert module.W_real.shape == (100, input_size, 1)
@@ -90,7 +99,7 @@ CLAMPED = {  # clip option -> (W_real, W_im, g) after project_ from W_real = 3, 
 
 @pytest.mark.parametrize("name", ["NPU", "RealNPU"])
 @pytest.mark.parametrize("clip", list(CLAMPED))
-def test_post_step_clip_options(name, clip):  # division-modules.md §1.1
+def test_post_step_clip_options(name, clip):  # nalm-division npu.py, npu_real.py `optimize`
     if name == "RealNPU" and clip == "wig":
         with pytest.raises(UserError):
             build(name, input_size=2, clip=clip)
@@ -108,7 +117,7 @@ def test_post_step_clip_options(name, clip):  # division-modules.md §1.1
         assert torch.equal(module.W_im, torch.full((2, 2, 1), W_im))
 
 
-def test_real_npu_regularisers_on_hand_values():  # division-modules.md §1.2, §1.5
+def test_real_npu_regularisers_on_hand_values():  # nalm-division npu_real.py, regualizer.py
     W_real, g = [[0.25], [-1.5]], [0.2, 1.3]
     for w_regularizer, expected in (("W", (0.75 + 0.5) / 2), ("bias", (0.25 + 0.5) / 2)):
         module = build("RealNPU", input_size=2, runs=2, w_regularizer=w_regularizer)
@@ -121,7 +130,7 @@ def test_real_npu_regularisers_on_hand_values():  # division-modules.md §1.2, �
 
 
 @pytest.mark.parametrize("clip, W_im_term", [("wg", 0.0), ("wig", 0.75)])
-def test_npu_w_regulariser_adds_the_sum_of_abs_w_im_only_with_wig(clip, W_im_term):  # division-modules.md §1.5
+def test_npu_w_regulariser_adds_the_sum_of_abs_w_im_only_with_wig(clip, W_im_term):  # nalm-division npu.py
     module = build("NPU", input_size=2, runs=1, clip=clip)
     fill(module.W_real, [[0.25], [-1.5]])
     fill(module.W_im, [[0.5], [-0.25]])
@@ -131,7 +140,7 @@ def test_npu_w_regulariser_adds_the_sum_of_abs_w_im_only_with_wig(clip, W_im_ter
     torch.testing.assert_close(terms["gate"], torch.tensor([0.25]))
 
 
-def test_npu_sparsity_error_and_logged_tags():  # §2.8, §3.4, §5.3
+def test_npu_sparsity_error_and_logged_tags():  # npu.py, tensorboard_metric_reader.py
     module = build("NPU", input_size=2, runs=2)
     fill(module.W_real, [[1.7], [0.2]])  # raw: SE = max(0.7, 0.2) = 0.7, above 0.5
     fill(module.W_im, [[0.1], [0.0]])
@@ -146,7 +155,7 @@ def test_npu_sparsity_error_and_logged_tags():  # §2.8, §3.4, §5.3
     torch.testing.assert_close(module.sparsity_error(), torch.full((2,), 0.4))
 
 
-def test_real_npu_sparsity_error_and_logged_tags():  # §2.9, §3.4, §5.3
+def test_real_npu_sparsity_error_and_logged_tags():  # npu_real.py, tensorboard_metric_reader.py
     module = build("RealNPU", input_size=2, runs=1)
     fill(module.W_real, [[1.7], [0.2]])
     fill(module.g, [0.5, -0.4])  # ĝ = [0.5, 0]: SE 0.5

@@ -65,7 +65,7 @@ def test_shared_input_broadcasts_to_every_run(name, options, training):
 
 
 
-def test_logged_sparsity_tags_are_those_of_the_original_event_files():  # §3.4
+def test_logged_sparsity_tags_are_those_of_the_original_event_files():  # runs of the original code
     from _original_events import readout_rows
 
     original = {}

@@ -1,7 +1,10 @@
 """The event-file writer and reader (`nalm.runs.events`, `nalm.runs.tfrecord`).
 
-Spec: `single-module-benchmark.md` §3.4 (tags, one Event per value as tensorboardX writes),
-§5.3 (what the export reads), docs/run-format.md (deterministic wall time, file name, atomicity).
+Pinned against the event files the original code writes (`bmistry4/nalm-benchmark`,
+`experiments/single_layer_benchmark.py` through `stable_nalu/writer/summary_writer.py` and
+tensorboardX: tags, one Event per value), what its export reads
+(`stable_nalu/reader/tensorboard_metric_reader.py`), and docs/run-format.md (deterministic wall
+time, file name, atomicity).
 """
 
 import math
@@ -49,7 +52,7 @@ def test_masked_crc_matches_tensorflow_reference():
 
 
 def test_bytes_equal_protobuf_serialization():
-    # §3.4: one Event per value, file_version first, step/wall_time omitted at 0 like protobuf.
+    # tensorboardX: one Event per value, file_version first, step/wall_time omitted at 0 like protobuf.
     from tensorboard.compat.proto.event_pb2 import Event
 
     data = events.encode_events(SCALARS, [(1000, "reinit", "0")], wall_time=0.0)
@@ -71,7 +74,8 @@ def test_bytes_equal_protobuf_serialization():
 
 
 def test_texts_follow_the_scalars_of_their_step():
-    # §3.4 / the original loop: an iNALU re-initialisation is logged after that step's scalars.
+    # The original loop (single_layer_benchmark.py) logs an iNALU re-initialisation after that
+    # step's scalars.
     scalars = [(0, "a", 1.0), (10, "a", 2.0), (20, "a", 3.0)]
     data = events.encode_events(scalars, [(10, "reinit", "0"), (15, "reinit", "1")])
     from tensorboard.compat.proto.event_pb2 import Event

@@ -1,4 +1,10 @@
-"""`nalm export` (`nalm.runs.export`, `nalm.runs.table`): `single-module-benchmark.md` §5.1–§5.3."""
+"""`nalm export` (`nalm.runs.export`, `nalm.runs.table`).
+
+Pinned against `bmistry4/nalm-benchmark`'s `export/simple_function_static.py` with
+`stable_nalu/reader/tensorboard_reader.py` and `tensorboard_metric_reader.py` (rows, columns,
+`sparse.error.max` per module), and the order in which `experiments/single_layer_benchmark.py`
+logs its scalars.
+"""
 
 import csv
 import io
@@ -27,7 +33,7 @@ def f32(value):
 
 
 def logged_steps(steps, sparsity=lambda step: [], interpolation=lambda step: 1.0 / (step + 1)):
-    """Scalars in the original's order per logged step (§3.4): metrics, then sparsity, then losses."""
+    """Scalars in the original's order per logged step: metrics, then sparsity, then losses."""
     scalars = []
     for step in steps:
         scalars.append((step, INTERPOLATION, interpolation(step)))
@@ -73,12 +79,12 @@ def sparse_column(scalars):
     return [row[4] for row in run_rows((0.0, s, t, v) for s, t, v in scalars)]
 
 
-# ------------------------------------------------------------------ the original's rows (§5.3)
+# ------------------------------------------------------------------ the original's rows
 
 
 def test_fixture_export_matches_tensorboard_readout(tmp_path):
     # The same runs through TensorBoard's EventAccumulator (the readout) and through our export.
-    # §5.3 table: NAU/NMU SE(W); NALU max of its two identical SE(W); iNALU its W value
+    # tensorboard_metric_reader.py: NAU/NMU SE(W); NALU max of its two identical SE(W); iNALU its W value
     # (not W_a, W_m or the gate); Real NPU SE(W_real) (not the gate).
     rule = {
         "NAU": "network/layer_1/nac/W/sparsity_error",
@@ -111,14 +117,14 @@ def test_fixture_export_matches_tensorboard_readout(tmp_path):
                  r["seed"]) for r in exported}
     ops = {"NAU": "add", "NMU": "mul", "NALU": "mul", "iNALU": "add", "RealNPU": "div"}  # README's table
     assert settings == {(module, op, "2", "U[-20,-10]", "U[-40,-20]", "0") for module, op in ops.items()}
-    # wall.time is the event time of the step's first metric (§5.3).
+    # wall.time is the event time of the step's first metric (tensorboard_metric_reader.py).
     nau = fixture_runs()[1]
     walls = [repr(w) for w, s, t, v in read_event_file(nau[2]) if t == INTERPOLATION]
     assert [r["wall.time"] for r in exported if r["name"] == nau[1].name] == walls
 
 
 def test_nalu_duplicate_takes_the_max():
-    # §3.4/§5.3: NALU logs W/sparsity_error twice per step; the reader keeps the max.
+    # NALU logs W/sparsity_error twice per step; the reader keeps the max.
     tag = "network/layer_1/nalu/nac/W/sparsity_error"
     scalars = logged_steps([0, 1000], lambda step: [(tag, 0.25), (tag, 0.5 if step else 0.125)])
     assert sparse_column(scalars) == [0.25, 0.5]
@@ -139,7 +145,7 @@ def test_inalu_uses_its_logged_w_value():
 
 
 def test_npu_mean_of_real_and_imaginary():
-    # §5.3: (SE(W_re) + SE(W_im)) / 2; the gate is ignored. W_re is unbounded (§9 item 9).
+    # The reader: (SE(W_re) + SE(W_im)) / 2; the gate is ignored. W_re is unbounded (no clip).
     tags = [("npu/W_real/sparsity_error", 1.5), ("npu/W_im/sparsity_error", 0.25), ("npu/gate/sparsity_error", 0.5)]
     assert sparse_column(logged_steps([0], lambda s: [("network/layer_1/" + t, v) for t, v in tags])) == [0.875]
 
@@ -150,13 +156,13 @@ def test_real_npu_real_weight_only():
 
 
 def test_mcfc_mean_of_junction_and_out_gate():
-    # §5.3: (SE(junction) + SE(out_gate))/2 = SE(o)/2, the junction being identically 1.
+    # The reader: (SE(junction) + SE(out_gate))/2 = SE(o)/2, the junction being identically 1.
     tags = [("MCFC/mcfc_junction/sparsity_error", 0.0), ("MCFC/mcfc_out_gate/sparsity_error", 0.25)]
     assert sparse_column(logged_steps([0], lambda s: [("network/layer_1/" + t, v) for t, v in tags])) == [0.125]
 
 
 def test_mulmcfc_bias_and_g_hat_logged_first_are_dropped():
-    # §5.3 / §9 item 13: bias and g_hat come before the junction, when the row has no value yet.
+    # The reader drops bias and g_hat: they come before the junction, when the row has no value yet.
     tags = [
         ("MulMCFC/mulmcfc_bias/sparsity_error", 0.5),
         ("MulMCFC/mulmcfcsignrealnpu_g_hat/sparsity_error", 0.5),
@@ -182,14 +188,14 @@ def test_mulmcfc_intended_means_when_logged_after_the_junction():
 
 def test_rows_follow_the_metric_events():
     scalars = logged_steps([0, 1000], lambda s: [("nac/W/sparsity_error", 0.25)])
-    # Per-step L1/train/beta (NPU, §3.4) and a sparsity value at an unlogged step are ignored.
+    # Per-step L1/train/beta (NPU) and a sparsity value at an unlogged step are ignored.
     scalars[4:4] = [(500, "L1/train/beta", 1e-7), (500, "nac/W/sparsity_error", 0.0)]
     rows = run_rows((10.0 + s, s, t, v) for s, t, v in scalars)
     assert rows == [(0, 10.0, 1.0, 2.0, 0.25), (1000, 1010.0, 1 / 1001, 2 / 1001, 0.25)]
 
 
 def test_no_sparsity_tags_and_a_missing_last_value_are_empty():
-    # §5.3: no sparsity tag → None on every row; a column one short is padded (the flush fix).
+    # The reader: no sparsity tag → None on every row; a column one short is padded (the flush fix).
     scalars = logged_steps([0, 1000])[:-2]  # the last step lost its extrapolation and loss
     assert run_rows((0.0, s, t, v) for s, t, v in scalars) == [(0, 0.0, 1.0, 2.0, None), (1000, 0.0, 1 / 1001, None, None)]
 

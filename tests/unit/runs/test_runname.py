@@ -1,4 +1,10 @@
-"""The original long run name (`nalm.runs.names`), `single-module-benchmark.md` §5.2 (flags: §2.11, defaults: §3.5)."""
+"""The original long run name (`nalm.runs.names`).
+
+Pinned against `bmistry4/nalm-benchmark`: the name f-string and argparse defaults of
+`experiments/single_layer_benchmark.py`, the flags of
+`lfs_batch_jobs/single_layer_task/benchmarking/single_layer_benchmark.sh`, and `expand.name` in
+`export/single_layer_task/_single_layer_task_expand_name.r` (field 1 → model label).
+"""
 
 import pytest
 from _original_events import fixture_runs
@@ -12,7 +18,7 @@ from nalm.runs.names import (
     parse_run_name,
 )
 
-# §5.2 "Full examples", verified there against the original parser and f-string.
+# Names that the original argument parser and name f-string give these settings.
 NMU_EXAMPLE = (
     "reregualizedlinearmnac_op-mul_oob-c_rs-linear-linear_eps-0_rl-20000-35000_r-10-0-1_i-1-2_e-2-6_z-2-0.5-0.0"
     "_b128_s0_h2_z2_lr-adam-0.00100-0.0_L1F_rb-1e-05-0.0001-10000-10_rWnpu-0-W_rg-0_rH_clip-n_WrI-xu_gn-F_gv-F"
@@ -27,7 +33,8 @@ NPU_EXAMPLE = (
     "npu_op-mul_oob-c_rs-linear-none_eps-0_rl-1000000-2000000_r-0.0-0-1_i-1-2_e-2-6_z-2-0.5-0.0_b128_s0_h2_z2"
     "_lr-adam-0.00500-0.0_L1T_rb-1e-07-1e-05-10000-10_rWnpu-0-W_rg-0_rH_clip-n_WrI-xu_gn-F_gv-F_rF-10-5000_id-1"
 )
-# §2.11: the benchmark's flags beyond the defaults, as argparse types them (floats from the command line).
+# single_layer_benchmark.sh: the flags beyond the defaults, as argparse types them (floats from the
+# command line).
 NAU_FLAGS = dict(regualizer_scaling_start=20000, regualizer_scaling_end=35000, regualizer=0.01)
 NMU_FLAGS = dict(regualizer_scaling_start=20000, regualizer_scaling_end=35000)
 NPU_MUL_FLAGS = dict(
@@ -86,7 +93,7 @@ def test_parsed_fields():
     assert (parsed["input_size"], parsed["subset_ratio"], parsed["overlap_ratio"]) == (2, 0.5, 0.0)
     assert parsed["seed"] == 7
     assert parsed["learning_rate"] == 0.001 and parsed["optimizer"] == "adam"
-    # str() types survive: the NAU's command-line 0.01 is a float, the default 10 is an int (§3.5).
+    # str() types survive: the NAU's command-line 0.01 is a float, the argparse default 10 an int.
     assert parsed["regualizer"] == 0.01 and type(parse_run_name(NMU_EXAMPLE)["regualizer"]) is int
     npu = parse_run_name(NPU_EXAMPLE)
     assert npu["regualizer"] == 0.0 and type(npu["regualizer"]) is float
@@ -96,7 +103,7 @@ def test_parsed_fields():
 
 
 def test_field_one_names():
-    # §5.2 field 1 and the R map: every registry module has its lower-case layer name.
+    # Field 1 and expand.name's map: every registry module has its lower-case layer name.
     assert LAYER_OF_MODULE == {
         "NAC+": "nac", "NAC*": "mnac", "NALU": "nalu", "G-NALU": "nalu-gr", "iNALU": "inalu",
         "NAU": "reregualizedlinearnac", "NMU": "reregualizedlinearmnac", "NPU": "npu", "RealNPU": "realnpu",
@@ -110,7 +117,8 @@ def test_field_one_names():
 
 
 def test_other_variants():
-    # range pair 3 (§1.6, §9 item 11): -6.1 stays a float; z-simple; a positive id (MC-FC runs).
+    # range pair 3 of single_layer_benchmark.sh (-6.1, not -6) stays a float; z-simple; a positive
+    # id (MC-FC runs, marc_single_layer.sh).
     name = format_run_name(
         module="MulMCFCSignRealNPU", op="mul", interpolation_range=[-1.2, -1.1], extrapolation_range=[-6.1, -1.2],
         id=35, reg_scale_type="madsen", regualizer_gate=1.0, simple=True,
@@ -146,7 +154,7 @@ def test_unknown_module_or_field():
 
 
 def test_presets_field_one_agrees_with_their_original_layer_type():
-    # §5.2 field 1 = layer_type.lower(), plus `-gr` for a golden-ratio NAC weight on NALU/NAC.
+    # Field 1 = layer_type.lower(), plus `-gr` for a golden-ratio NAC weight on NALU/NAC.
     from pathlib import Path
 
     import yaml

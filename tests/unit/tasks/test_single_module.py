@@ -1,4 +1,10 @@
-"""The single-module task (single-module-benchmark.md §1)."""
+"""The single-module task of the Primer's benchmark (Mistry, Farrahi & Hare, "A Primer for Neural
+Arithmetic Logic Modules", JMLR 2022, arXiv 2101.09530).
+
+Pinned against `bmistry4/nalm-benchmark`: `SimpleFunctionDataset` and `SimpleFunctionDatasetFork` in
+`stable_nalu/dataset/_simple_function_abstact.py` (offset, subsets, sampling, targets) and the
+fixed evaluation seeds of `experiments/single_layer_benchmark.py`.
+"""
 
 import numpy as np
 import pytest
@@ -18,7 +24,8 @@ from nalm.tasks.single_module import (
 
 @pytest.mark.parametrize("size, ratio, first, last", [(2, 0.5, 0, 0), (10, 0.1, 0, 8), (100, 0.01, 0, 98)])
 def test_operand_offsets_are_the_originals(size, ratio, first, last):
-    # §1.2: offset = RandomState(seed).randint(0, I - used + 1); k in {0..8} for I=10, {0..98} for I=100
+    # SimpleFunctionDataset: offset = RandomState(seed).randint(0, I - used + 1); k in {0..8} for
+    # I=10, {0..98} for I=100
     task = SingleModuleTask("add", size)
     assert task.subset_ratio == ratio and task.subset_size == 1
     offsets = [task.operand_offset(seed) for seed in range(200)]
@@ -27,13 +34,13 @@ def test_operand_offsets_are_the_originals(size, ratio, first, last):
 
 
 def test_subsets_for_input_size_10():
-    # §1.2: a = x[k], b = x[k+1]
+    # SimpleFunctionDataset: a = x[k], b = x[k+1]
     assert SingleModuleTask("sub", 10).subsets(4) == [(4, 5), (5, 6)]
 
 
 @pytest.mark.parametrize("op, expected", [("add", 5.0), ("sub", -1.0), ("mul", 6.0), ("div", 2 / 3)])
 def test_targets(op, expected):
-    # §1.3: a ∘ b in float64, then float32
+    # SimpleFunctionDatasetFork.__getitem__: a ∘ b in float64, then float32
     x = np.array([[2.0, 3.0]])
     assert SingleModuleTask(op).targets_float64(x, 0)[0] == pytest.approx(expected)
     got = SingleModuleTask(op).targets(torch.tensor([[[2.0, 3.0]]]), torch.tensor([0]))
@@ -47,11 +54,12 @@ def test_targets_with_per_run_offsets():
 
 
 def test_validation_and_test_inputs_are_the_originals():
-    # §1.5: fixed 10,000-sample sets from RandomState(43953907) and RandomState(8689336)
+    # single_layer_benchmark.py: fixed 10,000-sample sets from RandomState(43953907) and
+    # RandomState(8689336)
     valid = evaluation_inputs(parse_range("[1,2]"), 2, VALIDATION_SEED)
     assert valid.shape == (EVALUATION_SAMPLES, 2)
     assert np.array_equal(valid, np.random.RandomState(43953907).uniform(1, 2, (10000, 2)))
-    # mirrored: part0, part1, choose drawn in this order, where(choose == 1, part0, part1) (§1.4)
+    # mirrored (`_multi_sample`): part0, part1, choose drawn in this order, where(choose == 1, part0, part1)
     test = evaluation_inputs(parse_range("[[-6,-2],[2,6]]"), 2, TEST_SEED)
     rng = np.random.RandomState(8689336)
     part0, part1 = rng.uniform(-6, -2, (10000, 2)), rng.uniform(2, 6, (10000, 2))
@@ -60,7 +68,7 @@ def test_validation_and_test_inputs_are_the_originals():
 
 
 def test_mirrored_training_batches_use_both_sides_equally():
-    # §1.4: every element independently from either side with probability 1/2
+    # `_multi_sample`: every element independently from either side with probability 1/2
     stream = TrainingStream(SingleModuleTask("add"), [parse_range("[[-6,-2],[2,6]]")], [0], torch.tensor([0]), 128)
     x = torch.cat([stream.next()[0] for _ in range(200)], dim=1)
     negative = (x < 0).float().mean().item()
@@ -89,7 +97,7 @@ def test_bad_task_values():
 
 
 def test_inputs_are_drawn_in_float64_then_cast_as_the_originals():
-    # §1.3/§1.4, §9 item 23: for division, float64 inputs and targets cast to float32. Drawing
+    # As SimpleFunctionDatasetFork: for division, float64 inputs and targets cast to float32. Drawing
     # float32 uniforms directly would give exact zeros in U[-2,2) (u = 0.5), infinite targets.
     stream = TrainingStream(SingleModuleTask("div"), [parse_range("[-2,2]")] * 4, [0, 1, 2, 3], torch.tensor([0] * 4), 128)
     near_zero = []
