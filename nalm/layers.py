@@ -138,3 +138,19 @@ class MulMCFCSignINALU(ArithmeticLayer):
 
 class MulMCFCSignRealNPU(ArithmeticLayer):
     module_name = "MulMCFCSignRealNPU"
+
+
+class NaiveNPU(ArithmeticLayer):
+    module_name = "NaiveNPU"
+
+
+class RealNaiveNPU(ArithmeticLayer):
+    module_name = "RealNaiveNPU"
+
+
+class FluxNALU(ArithmeticLayer):
+    module_name = "NALU-jl"
+
+
+class FluxINALU(ArithmeticLayer):
+    module_name = "iNALU-jl"

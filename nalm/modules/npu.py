@@ -31,6 +31,13 @@ Division Modules", TMLR 2022 (earlier version arXiv 2110.05177). Settings from
 * `sparsity_error()`: Real NPU SE(W_re); NPU (SE(W_re) + SE(W_im))/2, as the benchmark's
   export (`stable_nalu/reader/tensorboard_metric_reader.py`). The division repository's export
   adds the two instead (twice this value).
+
+Options for the layers of `nmheim/NeuralArithmetic.jl` (`src/npu.jl`) and of the NPU paper's own
+scripts (`nmheim/NeuralPowerUnits`): `gate_gradient="straight-through"` passes the gradient to g
+as if ĝ were not clamped (NeuralArithmetic.jl's `gateclip` rule; the default `clamp` gives 0
+outside [0, 1], as the paper's code, NeuralArithmetic.jl v0.3.0), `gate_init` the initial g
+(0.5; 1 for the NPU of the paper's 100-input task) and `init="rand/10"` W_re from U[0, 0.1)
+(`scripts/arithmetic/`, Julia's `rand(Float32, ·)/10`).
 """
 
 import torch
@@ -51,8 +58,21 @@ from nalm.modules.base import (
 from nalm.modules.nau import nau_init_bound
 
 EPS = torch.finfo(torch.float32).eps
-INITS = ("xavier-uniform", "xavier-uniform-constrained")
+INITS = ("xavier-uniform", "xavier-uniform-constrained", "rand/10")
 W_REGULARIZERS = ("W", "bias")
+GATE_GRADIENTS = ("clamp", "straight-through")
+
+
+class _StraightThroughClamp(torch.autograd.Function):
+    """clamp(g, 0, 1) forward, identity backward (NeuralArithmetic.jl's `gateclip` rrule)."""
+
+    @staticmethod
+    def forward(ctx, g):
+        return g.clamp(0.0, 1.0)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
 
 
 @register("RealNPU")
@@ -63,27 +83,36 @@ class RealNPU(ArithmeticModule):
     CLIPS = ("none", "w", "g", "wg")
 
     def __init__(self, input_size: int, output_size: int = 1, runs: int = 1,
-                 init: str = "xavier-uniform", clip: str = "none", w_regularizer: str = "W"):
+                 init: str = "xavier-uniform", clip: str = "none", w_regularizer: str = "W",
+                 gate_init: float = 0.5, gate_gradient: str = "clamp"):
         super().__init__(input_size, output_size, runs)
-        if init not in INITS or clip not in self.CLIPS or w_regularizer not in W_REGULARIZERS:
+        if init not in INITS or clip not in self.CLIPS or w_regularizer not in W_REGULARIZERS \
+                or gate_gradient not in GATE_GRADIENTS:
             raise ValueError(f"init must be one of {INITS}, clip one of {self.CLIPS}, "
-                             f"w_regularizer one of {W_REGULARIZERS}")
+                             f"w_regularizer one of {W_REGULARIZERS}, gate_gradient one of {GATE_GRADIENTS}")
         self.init, self.clip, self.w_regularizer = init, clip, w_regularizer
+        self.gate_init, self.gate_gradient = float(gate_init), gate_gradient
         self.W_real = nn.Parameter(torch.zeros(runs, input_size, output_size))
         self.g = nn.Parameter(torch.zeros(runs, input_size))
 
     @torch.no_grad()
     def reset_parameters(self, generators, runs=None) -> None:
         runs = self._runs(runs)
-        if self.init == "xavier-uniform":
-            r = xavier_uniform_bound(self.input_size, self.output_size)
+        if self.init == "rand/10":
+            uniform_(self.W_real, runs, generators, 0.0, 0.1)
         else:
-            r = nau_init_bound(self.input_size, self.output_size)
-        uniform_(self.W_real, runs, generators, -r, r)
-        self.g[runs] = 0.5
+            if self.init == "xavier-uniform":
+                r = xavier_uniform_bound(self.input_size, self.output_size)
+            else:
+                r = nau_init_bound(self.input_size, self.output_size)
+            uniform_(self.W_real, runs, generators, -r, r)
+        self.g[runs] = self.gate_init
 
     def _log_magnitude_and_phase(self, x):
-        g_hat = self.g.clamp(0.0, 1.0).unsqueeze(1)  # [R, 1, I]
+        if self.gate_gradient == "straight-through":
+            g_hat = _StraightThroughClamp.apply(self.g).unsqueeze(1)
+        else:
+            g_hat = self.g.clamp(0.0, 1.0).unsqueeze(1)  # [R, 1, I]
         log_r = torch.log(g_hat * (x.abs() + EPS) + (1 - g_hat))
         return log_r, g_hat * negative_phase(x), g_hat.squeeze(1)
 
@@ -121,8 +150,10 @@ class NPU(RealNPU):
     CLIPS = ("none", "w", "g", "wg", "wig")
 
     def __init__(self, input_size: int, output_size: int = 1, runs: int = 1,
-                 init: str = "xavier-uniform", clip: str = "none"):
-        super().__init__(input_size, output_size, runs, init=init, clip=clip)
+                 init: str = "xavier-uniform", clip: str = "none", gate_init: float = 0.5,
+                 gate_gradient: str = "clamp"):
+        super().__init__(input_size, output_size, runs, init=init, clip=clip, gate_init=gate_init,
+                         gate_gradient=gate_gradient)
         self.W_im = nn.Parameter(torch.zeros(runs, input_size, output_size))
 
     @torch.no_grad()
