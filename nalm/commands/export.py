@@ -27,6 +27,11 @@ def add_parser(subparsers):
     parser.add_argument(
         "--jobs", type=int, default=1, metavar="N", help="processes reading event files (default 1)"
     )
+    parser.add_argument(
+        "--reader", choices=["benchmark", "division"], default="benchmark",
+        help="whose exporter's sparsity rules: the Primer's (benchmark, default) or the division-module "
+        "paper's (division: an NPU's W_im error is added to W_re's, not averaged)",
+    )
     parser.set_defaults(func=run)
     return parser
 
@@ -37,7 +42,7 @@ def run(args) -> int:
 
     if args.jobs < 1:
         raise UserError(f"--jobs {args.jobs}: expected a positive number of processes")
-    counts = export_runs(args.runs_dirs, args.out, skip_corrupt=args.skip_corrupt, jobs=args.jobs)
+    counts = export_runs(args.runs_dirs, args.out, skip_corrupt=args.skip_corrupt, jobs=args.jobs, reader=args.reader)
     skipped = f", {counts['skipped']} skipped" if counts["skipped"] else ""
     print(f"nalm export: {counts['rows']} rows from {counts['written']} runs{skipped} → {args.out}", file=sys.stderr)
     return 0

@@ -34,11 +34,19 @@ def add_parser(subparsers):
         "Writes <out>/<range-id>/seed<k>/{events.out.tfevents.0.nalm,run.json,metrics.csv}.",
     )
     parser.add_argument("--preset", required=True, help="module preset, e.g. NAU (see `nalm modules`)")
-    parser.add_argument("--op", required=True, choices=["add", "sub", "mul", "div"])
+    parser.add_argument("--op", required=True, choices=["add", "sub", "mul", "div", "reciprocal"],
+                        help="a ∘ b for add, sub, mul, div; 1/a for reciprocal")
     parser.add_argument("--input-size", type=int, default=2, help="I (default 2)")
     parser.add_argument("--subset-ratio", type=float, default=None,
                         help="operand subset ratio (default: 0.5, 0.1, 0.01 for I = 2, 10, 100)")
     parser.add_argument("--overlap-ratio", type=float, default=0.0)
+    parser.add_argument("--num-subsets", type=int, default=2,
+                        help="operand subsets of the input (default 2; 1 for reciprocal with input size 1)")
+    parser.add_argument("--train-criterion", choices=["mse", "pcc", "mape"], default="mse",
+                        help="training loss (default mse); pcc = 1 - Pearson r, mape = mean |(y - ŷ)/y|")
+    parser.add_argument("--distribution", action="append", metavar="DIST",
+                        help="input distribution on each range pair, in order, or one for all: 'uniform' "
+                        "(default), 'benford', 'truncated-normal MEAN_I STD_I MEAN_E STD_E'")
     parser.add_argument("--interpolation-range", action="append", required=True, metavar="RANGE",
                         help="training/validation range, e.g. '[1,2]'; repeat to add range pairs")
     parser.add_argument("--extrapolation-range", action="append", required=True, metavar="RANGE",
@@ -74,7 +82,18 @@ def _range_pairs(args):
             raise UserError(f"bad range id {range_id!r}: expected letters, digits, '_', '.' or '-'")
     if len(set(ids)) != len(ids):
         raise UserError(f"range ids {ids!r} are not distinct")
-    return [(i, e, range_id) for (i, e), range_id in zip(pairs, ids)]
+    from nalm.tasks.distributions import check_support, parse_distribution
+
+    texts = args.distribution or ["uniform"]
+    if len(texts) == 1:
+        texts = texts * len(pairs)
+    if len(texts) != len(pairs):
+        raise UserError(f"{len(texts)} distributions for {len(pairs)} range pairs: give one, or one per pair")
+    distributions = [parse_distribution(text) for text in texts]
+    for (i, e), distribution in zip(pairs, distributions):
+        check_support(distribution, i)
+        check_support(distribution, e)
+    return [(i, e, range_id, d) for (i, e), range_id, d in zip(pairs, ids, distributions)]
 
 
 def run(args) -> int:
@@ -100,9 +119,10 @@ def run(args) -> int:
     if args.device == "cuda" and not torch.cuda.is_available():
         raise UserError("--device cuda: no CUDA device is available to this torch build")
     hyper = resolve(args.preset, args.op, dict(parse_override(text) for text in args.overrides))
-    task = SingleModuleTask(args.op, args.input_size, args.subset_ratio, args.overlap_ratio)
+    task = SingleModuleTask(args.op, args.input_size, args.subset_ratio, args.overlap_ratio, args.num_subsets,
+                            args.train_criterion)
     seeds = parse_seeds(args.seeds)
-    runs = [RunSpec(i, e, range_id, seed) for i, e, range_id in _range_pairs(args) for seed in seeds]
+    runs = [RunSpec(i, e, range_id, seed, d) for i, e, range_id, d in _range_pairs(args) for seed in seeds]
     torch.set_num_threads(args.threads)
 
     total = args.iterations + 1

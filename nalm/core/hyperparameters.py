@@ -40,6 +40,10 @@ class Hyperparameters:
     regularizer_ramp: tuple = (1_000_000, 2_000_000)
     #: L1 over every parameter, weighted by β(t) (`--regualizer-l1`)
     l1: bool = False
+    #: the norm of that term: 1 (Σ|p|) or 2 (Σ‖p‖₂ per parameter tensor, not squared; the
+    #: division-module paper's `--lp-norm 2` appendix run, `bmistry4/nalm-division`,
+    #: `stable_nalu/functional/regualizer.py` `lp_norm`)
+    lp_norm: int = 1
     #: β(t): starts at beta[0], multiplied by beta_growth every beta_step iterations while < beta[1]
     beta: tuple = (1e-5, 1e-4)
     beta_step: int = 10_000
@@ -76,10 +80,17 @@ def parse_override(text: str) -> tuple:
         value = yaml.safe_load(raw)
     except yaml.YAMLError:
         raise UserError(f"bad value in {text!r}: expected a YAML value") from None
+    return key, _numbers(value)
+
+
+def _numbers(value):
+    """YAML 1.1 reads `5e-3` (and JSON's `1e-07`) as a string; numbers are what every numeric key
+    wants, also inside lists such as `beta=[1e-07,1e-05]`."""
+    if isinstance(value, list):
+        return [_numbers(item) for item in value]
     if isinstance(value, str):
-        # YAML 1.1 reads `5e-3` as a string; numbers are what every numeric key wants.
         try:
-            value = float(value)
+            return float(value)
         except ValueError:
-            pass
-    return key, value
+            return value
+    return value

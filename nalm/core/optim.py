@@ -35,6 +35,25 @@ def l1_per_run(parameters) -> torch.Tensor:
     return sum(p.abs().reshape(p.shape[0], -1).sum(dim=1) for p in parameters)
 
 
+def lp_per_run(parameters, p: int) -> torch.Tensor:
+    """Σ over parameter tensors of ‖p‖ (L1: Σ|p|; L2: the Frobenius norm, not squared), per run: `[R]`."""
+    if p == 1:
+        return l1_per_run(parameters)
+    return sum(q.reshape(q.shape[0], -1).norm(p=p, dim=1) for q in parameters)
+
+
+def lp_gradient_per_run(parameters, p: int) -> list:
+    """d(Σ‖q‖_p)/dq for every parameter q, per run: sign(q) for L1; q/‖q‖₂ for L2 (0 where ‖q‖₂ = 0,
+    as torch's norm backward)."""
+    if p == 1:
+        return torch._foreach_sign(parameters)
+    gradients = []
+    for q in parameters:
+        norm = q.reshape(q.shape[0], -1).norm(dim=1).view(-1, *([1] * (q.dim() - 1)))
+        gradients.append(torch.where(norm > 0, q / norm.clamp(min=torch.finfo(q.dtype).tiny), torch.zeros_like(q)))
+    return gradients
+
+
 def clip_grad_norm_per_run(parameters, max_norm: float) -> None:
     """torch's clip_grad_norm_ (coefficient max_norm / (norm + 1e-6), at most 1), per run."""
     grads = [p.grad for p in parameters if p.grad is not None]

@@ -16,7 +16,7 @@ from nalm.core.hyperparameters import FIELDS as _FIELDS
 from nalm.core.hyperparameters import Hyperparameters, parse_override  # noqa: F401  (re-exported)
 from nalm.papers import paper_files
 
-OPS = ("add", "sub", "mul", "div")
+OPS = ("add", "sub", "mul", "div", "reciprocal")  # reciprocal: the division-module paper's 1/a task
 PRESETS_FILE = "presets.yaml"
 _PRESET_ONLY = {"ops", "op_overrides"}
 

@@ -104,8 +104,9 @@ def plot_data(cells):
     return data
 
 
-def build_plot(data, present):
-    """The plotnine figure for `data` (from `plot_data`), models `present` in legend order."""
+def build_plot(data, present, facet_titles=None):
+    """The plotnine figure for `data` (from `plot_data`), models `present` in legend order;
+    `facet_titles` replaces the panels' titles (default `FACET_TITLES`)."""
     import plotnine as p9
 
     frame = data.copy()
@@ -130,7 +131,7 @@ def build_plot(data, present):
         )
         + p9.scale_x_discrete(name="Interpolation range", limits=ticks)
         + p9.scale_y_continuous(name="", limits=(0, None))
-        + p9.facet_wrap("key", scales="free_y", nrow=1, labeller=p9.as_labeller(FACET_TITLES))
+        + p9.facet_wrap("key", scales="free_y", nrow=1, labeller=p9.as_labeller(facet_titles or FACET_TITLES))
         + p9.theme_grey()
         + p9.theme(
             legend_position="bottom",

@@ -89,3 +89,44 @@ class NMRU(PlainNMRU):
         x = self._with_reciprocal(x, log)
         sign = torch.cos(linear(negative_phase(x), self.W.transpose(1, 2)))
         return self._nmu(x.abs()) * sign
+
+
+@register("NMRU-gated", "GatedSignNMRU")
+class GatedNMRU(PlainNMRU):
+    """Gated NMRU (the NMRU ablation's "gnc+sign+gating"; `concat_reciprocal_nmu_gated_sign_retrieval.py`):
+
+        x̃ = [x, 1/(x + ε)] ⊙ g (training; [x, 1/x] ⊙ g in evaluation),  g ∈ ℝ^{2I}, initialised to 0.5
+        y_o = Π_j (W_oj·|x̃_j| + 1 - W_oj) · cos(Σ_j k_j·W_oj),  k = π·[x̃ < 0]
+
+    The raw gate multiplies the inputs (no clamp in the forward pass); after every step W and g
+    are clamped to [0, 1]. Regularisers: `W` as the NMRU's, and `gate` = mean(min(|g|, |1 - g|)),
+    weighted by λ_gate·s(t) (λ_gate = 1 and the linear ramp in the ablation). Logged:
+    `gated-nmru-sign/{W,gate}/sparsity_error`; the export reads SE(W).
+    """
+
+    TAG = f"{LAYER_SCOPE}/gated-nmru-sign/W/sparsity_error"
+    GATE_TAG = f"{LAYER_SCOPE}/gated-nmru-sign/gate/sparsity_error"
+
+    def __init__(self, input_size: int, output_size: int = 1, runs: int = 1):
+        super().__init__(input_size, output_size, runs)
+        self.g = nn.Parameter(torch.zeros(runs, 2 * input_size))
+
+    @torch.no_grad()
+    def reset_parameters(self, generators, runs=None) -> None:
+        super().reset_parameters(generators, runs)
+        self.g[self._runs(runs)] = 0.5
+
+    def forward(self, x, log=None):
+        if log is not None:
+            log[self.GATE_TAG] = sparsity_error(self.g.detach())
+        x = self._with_reciprocal(x, log) * self.g.unsqueeze(1)
+        sign = torch.cos(linear(negative_phase(x), self.W.transpose(1, 2)))
+        return self._nmu(x.abs()) * sign
+
+    def regularizers(self):
+        return {"W": nmu_sparsity_regularizer(self.W), "gate": nmu_sparsity_regularizer(self.g)}
+
+    @torch.no_grad()
+    def project_(self):
+        self.W.clamp_(0.0, 1.0)
+        self.g.clamp_(0.0, 1.0)

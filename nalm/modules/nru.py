@@ -61,9 +61,12 @@ class NRU(ArithmeticModule):
         selected = exact_tanh(1000 * W) ** 2 if self.training else W.abs()
         x = x.unsqueeze(2)  # [R, B, 1, I]
         power = x.abs() ** W
+        # (1 - a) is added as one term, as the original's `smooth_zero_fire`: a selected input
+        # (a = 1) then passes unchanged instead of through (x + 1) - 1, which loses its low
+        # bits when |x| is small (`stable_nalu/functional/mnac.py`, modes div and div-sepSign)
         if self.div_mode == "div":
-            return (x.sign() * power * selected + 1 - selected).prod(dim=-1)
-        magnitude = (power * selected + 1 - selected).prod(dim=-1)
+            return (x.sign() * power * selected + (1 - selected)).prod(dim=-1)
+        magnitude = (power * selected + (1 - selected)).prod(dim=-1)
         return magnitude * (x.sign() ** W.round()).prod(dim=-1)
 
     def regularizers(self):

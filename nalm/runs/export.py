@@ -21,6 +21,7 @@ writes them.
 """
 
 import csv
+import functools
 import json
 import os
 import sys
@@ -31,6 +32,7 @@ from nalm.core.atomic import atomic_output
 from nalm.core.errors import UserError
 from nalm.core.ranges import parse_range
 from nalm.runs.events import EVENT_FILE_PREFIX, event_file_name, read_event_file
+from nalm.runs.division_names import parse_division_run_name
 from nalm.runs.names import parse_run_name
 from nalm.runs.table import run_rows
 
@@ -114,7 +116,10 @@ def describe_run(directory, event_file) -> Run:
     try:
         parsed = parse_run_name(name)
     except UserError as error:
-        raise UserError(f"{directory}: no {RUN_JSON}, and the directory name is not an original run name ({error})")
+        try:  # the division-module paper's code names its runs with its own fields
+            parsed = parse_division_run_name(name)
+        except UserError:
+            raise UserError(f"{directory}: no {RUN_JSON}, and the directory name is not an original run name ({error})")
     return Run(
         directory,
         event_file,
@@ -135,9 +140,9 @@ def _number(value) -> str:
     return "" if value is None or value != value else repr(value)
 
 
-def csv_rows(run: Run):
+def csv_rows(run: Run, reader: str = "benchmark"):
     """The run's CSV rows (lists of strings), sorted by step; raises `UserError` if its events are unreadable."""
-    rows = run_rows(read_event_file(run.event_file))
+    rows = run_rows(read_event_file(run.event_file), reader)
     rows.sort(key=lambda row: row[0])  # stable: repeated steps keep file order
     return [
         [run.name, _number(interpolation), str(step), _number(wall), _number(extrapolation), _number(sparse), *run.settings]
@@ -145,10 +150,10 @@ def csv_rows(run: Run):
     ]
 
 
-def _csv_rows_or_error(run: Run):
+def _csv_rows_or_error(run: Run, reader: str = "benchmark"):
     """`csv_rows` for a worker process: errors come back as values so the pool keeps going."""
     try:
-        return csv_rows(run), None
+        return csv_rows(run, reader), None
     except UserError as error:
         return None, str(error)
 
@@ -163,8 +168,11 @@ def _is_unfinished_nalm_run(directory, event_file) -> bool:
     return ours and not os.path.exists(os.path.join(directory, "metrics.csv"))
 
 
-def export_runs(paths, out, skip_corrupt=False, jobs=1, warn=_warn) -> dict:
+def export_runs(paths, out, skip_corrupt=False, jobs=1, warn=_warn, reader="benchmark") -> dict:
     """Export every run below `paths` to the CSV file `out` (written atomically).
+
+    `reader` picks the original exporter whose sparsity rules apply (`nalm.runs.table`):
+    `benchmark` (the Primer's) or `division` (the division-module paper's).
 
     Returns counts: runs found, runs written, runs skipped, rows written. A corrupt or
     truncated event file raises `UserError` (leaving `out` untouched) unless `skip_corrupt`,
@@ -192,10 +200,11 @@ def export_runs(paths, out, skip_corrupt=False, jobs=1, warn=_warn) -> dict:
         writer.writerow(COLUMNS)
         if jobs > 1:
             pool = get_context("fork").Pool(jobs)
-            results = pool.imap(_csv_rows_or_error, runs, chunksize=16)  # imap keeps the sorted order
+            # imap keeps the sorted order
+            results = pool.imap(functools.partial(_csv_rows_or_error, reader=reader), runs, chunksize=16)
         else:
             pool = None
-            results = map(_csv_rows_or_error, runs)
+            results = (_csv_rows_or_error(run, reader) for run in runs)
         try:
             for run, (rows, error) in zip(runs, results):
                 if error is not None:

@@ -23,6 +23,11 @@ in double precision on the float32 values, as in the original.
 INTERPOLATION = "metric/valid/interpolation"
 EXTRAPOLATION = "metric/test/extrapolation"
 
+#: The two original exporters: the Primer's (`bmistry4/nalm-benchmark`) and the division-module
+#: paper's (`bmistry4/nalm-division`, same file), which adds `…W_im/sparsity_error` to the row's
+#: value (a + b) instead of averaging it.
+READERS = ("benchmark", "division")
+
 # Checked in this order, as the original's elif chain: the first matching suffix decides.
 _SPARSITY_RULES = (
     ("W/sparsity_error", "open"),
@@ -34,10 +39,16 @@ _SPARSITY_RULES = (
     ("mulmcfcsignrealnpu_g_hat/sparsity_error", 4),
 )
 
+_DIVISION_RULES = (
+    ("W/sparsity_error", "open"),
+    ("W_real/sparsity_error", "open"),
+    ("W_im/sparsity_error", "add"),
+)
 
-def sparsity_rule(tag: str):
-    """'open', the cardinality n of a running mean ((n-1)·a + b)/n, or None to ignore the tag."""
-    for suffix, rule in _SPARSITY_RULES:
+
+def sparsity_rule(tag: str, reader: str = "benchmark"):
+    """'open', the cardinality n of a running mean ((n-1)·a + b)/n, 'add', or None to ignore the tag."""
+    for suffix, rule in _DIVISION_RULES if reader == "division" else _SPARSITY_RULES:
         if tag.endswith(suffix):
             return rule
     return None
@@ -49,7 +60,7 @@ def _larger(current, value):
     return value if value > current else current
 
 
-def run_rows(records):
+def run_rows(records, reader="benchmark"):
     """The run's rows as a list of (step, wall_time, interpolation, extrapolation, sparse_error_max).
 
     `records`: (wall_time, step, tag, value) in file order, as `nalm.runs.events.read_event_file`
@@ -75,7 +86,7 @@ def run_rows(records):
             continue
         rule = rules.get(tag, "unknown")
         if rule == "unknown":
-            rule = rules[tag] = sparsity_rule(tag)
+            rule = rules[tag] = sparsity_rule(tag, reader)
         if rule is None:
             continue
         row_open = len(sparse) == len(steps)
@@ -84,6 +95,9 @@ def run_rows(records):
                 sparse[-1] = _larger(sparse[-1], value)
             else:
                 sparse.append(value)
+        elif rule == "add":
+            if row_open:
+                sparse[-1] = sparse[-1] + value
         elif row_open:
             sparse[-1] = (sparse[-1] * (rule - 1) + value) / rule
     rows = len(steps)

@@ -34,9 +34,16 @@ from nalm.core.errors import UserError
 from nalm.core.protocol import Metric
 from nalm.core.random import DATA_STREAM, SIDE_STREAM, run_generator
 from nalm.core.ranges import UniformRange
+from nalm.tasks.distributions import UNIFORM, Distribution, draw, original_inputs
 from nalm.runs.names import LAYER_OF_MODULE, format_run_name
 
-OPS = ("add", "sub", "mul", "div")
+OPS = ("add", "sub", "mul", "div", "reciprocal")
+#: the training criteria (`train_criterion`): the Primer's MSE, and the division-module paper's
+#: appendix losses (Mistry, Farrahi & Hare, TMLR 2022; `bmistry4/nalm-division`,
+#: `experiments/single_layer.py`, `--train-criterion`)
+CRITERIA = ("mse", "pcc", "mape")
+#: float32 machine epsilon, the PCC loss's guard (`torch.finfo().eps` in the original)
+FLOAT32_EPS = float(np.finfo(np.float32).eps)
 VALIDATION_SEED = 43953907
 TEST_SEED = 8689336
 EVALUATION_SAMPLES = 10_000
@@ -57,7 +64,10 @@ METRICS = (
 )
 
 
-def apply_op(op: str, a, b):
+def apply_op(op: str, a, b=None):
+    """a ∘ b; `reciprocal` is 1/a (the division-module paper's division-by-small-numbers task)."""
+    if op == "reciprocal":
+        return 1 / a
     if op == "add":
         return a + b
     if op == "sub":
@@ -71,12 +81,14 @@ def apply_op(op: str, a, b):
 
 @dataclass(frozen=True)
 class RunSpec:
-    """One run of a block: its range pair (with an id, the run's group) and its seed."""
+    """One run of a block: its range pair (with an id, the run's group), its seed, and the
+    distribution its inputs follow on those ranges (`nalm.tasks.distributions`; uniform by default)."""
 
     interpolation: UniformRange
     extrapolation: UniformRange
     range_id: str
     seed: int
+    distribution: Distribution = UNIFORM
 
     @property
     def group(self) -> str:
@@ -90,12 +102,20 @@ class SingleModuleTask:
     subset_ratio: float | None = None
     overlap_ratio: float = 0.0
     num_subsets: int = 2
+    #: the training loss: `mse`, `pcc` (1 − Pearson r) or `mape` (see `SingleModuleBlock.loss`)
+    criterion: str = "mse"
 
     def __post_init__(self):
         if self.op not in OPS:
             raise UserError(f"unknown op {self.op!r}: expected one of {', '.join(OPS)}")
-        if not isinstance(self.input_size, int) or self.input_size < 2:
-            raise UserError(f"bad input size {self.input_size!r}: expected an integer >= 2")
+        if self.criterion not in CRITERIA:
+            raise UserError(f"unknown train criterion {self.criterion!r}: expected one of {', '.join(CRITERIA)}")
+        if not isinstance(self.input_size, int) or self.input_size < 1:
+            raise UserError(f"bad input size {self.input_size!r}: expected an integer >= 1")
+        if not isinstance(self.num_subsets, int) or self.num_subsets < self.operand_count:
+            raise UserError(
+                f"bad number of subsets {self.num_subsets!r} for op {self.op}: expected at least {self.operand_count}"
+            )
         if self.subset_ratio is None:
             ratio = BENCHMARK_SUBSET_RATIO.get(self.input_size)
             if ratio is None:
@@ -111,6 +131,11 @@ class SingleModuleTask:
             raise UserError(f"subset ratio {self.subset_ratio} of input size {self.input_size} gives an empty subset")
         if self.used_size > self.input_size:
             raise UserError("too many subsets given the subset and overlap ratios")
+
+    @property
+    def operand_count(self) -> int:
+        """How many operand subsets the op reads: 1 for `reciprocal`, else 2."""
+        return 1 if self.op == "reciprocal" else 2
 
     @property
     def subset_size(self) -> int:
@@ -135,8 +160,8 @@ class SingleModuleTask:
 
     def targets_float64(self, x: np.ndarray, offset: int) -> np.ndarray:
         """a ∘ b in float64 for inputs `x` [N, I] (as the original's `ARITHMETIC_FUNCTIONS`)."""
-        a, b = (x[:, start:end].sum(axis=1) for start, end in self.subsets(offset)[:2])
-        return apply_op(self.op, a, b)
+        operands = [x[:, start:end].sum(axis=1) for start, end in self.subsets(offset)[: self.operand_count]]
+        return apply_op(self.op, *operands)
 
     def targets(self, x: torch.Tensor, offsets: torch.Tensor) -> torch.Tensor:
         """a ∘ b for float32 inputs `x` [R, ..., I] with per-run `offsets` [R] -> [R, ...]."""
@@ -144,20 +169,29 @@ class SingleModuleTask:
             # one offset for the whole block (always for I = 2): plain slices, no gather
             operands = [
                 x[..., start] if end - start == 1 else x[..., start:end].sum(dim=-1)
-                for start, end in self.subsets(int(offsets[0]))[:2]
+                for start, end in self.subsets(int(offsets[0]))[: self.operand_count]
             ]
             return apply_op(self.op, *operands)
         shape = (x.shape[0],) + (1,) * (x.dim() - 1)
         operands = []
-        for start, end in self.subsets(0)[:2]:
+        for start, end in self.subsets(0)[: self.operand_count]:
             index = offsets.view(shape) + torch.arange(start, end)
             operands.append(x.gather(-1, index.expand(*x.shape[:-1], end - start)).sum(dim=-1))
         return apply_op(self.op, *operands)
 
 
-def evaluation_inputs(sample_range: UniformRange, input_size: int, fixed_seed: int) -> np.ndarray:
-    """The original's fixed 10,000-sample set for one range, float64 (`dataset.fork(seed=...)`)."""
-    return sample_range.sample(np.random.RandomState(fixed_seed), (EVALUATION_SAMPLES, input_size))
+def evaluation_inputs(sample_range: UniformRange, input_size: int, fixed_seed: int,
+                      distribution: Distribution = UNIFORM, extrapolation: bool = False) -> np.ndarray:
+    """The original's fixed 10,000-sample set for one range, float64 (`dataset.fork(seed=...)`).
+
+    A non-uniform distribution or a halves range is drawn as the division-module paper's code
+    draws it (`nalm.tasks.distributions.original_inputs`); `extrapolation` picks the truncated
+    normal's test parameters.
+    """
+    rng, shape = np.random.RandomState(fixed_seed), (EVALUATION_SAMPLES, input_size)
+    if distribution.family == "uniform" and not sample_range.halves:
+        return sample_range.sample(rng, shape)
+    return original_inputs(sample_range, distribution, rng, shape, extrapolation)
 
 
 class TrainingStream:
@@ -182,17 +216,29 @@ class TrainingStream:
     #: elements drawn per chunk, across all runs
     CHUNK_ELEMENTS = 1 << 22
 
-    def __init__(self, task: SingleModuleTask, ranges: list, seeds: list, offsets: torch.Tensor, batch_size: int):
+    def __init__(self, task: SingleModuleTask, ranges: list, seeds: list, offsets: torch.Tensor, batch_size: int,
+                 distributions: list | None = None):
         self.task, self.ranges, self.offsets = task, ranges, offsets
         self.batch_size, self.input_size = batch_size, task.input_size
+        self.distributions = list(distributions or [UNIFORM] * len(ranges))
         self.uniforms = [run_generator(seed, DATA_STREAM) for seed in seeds]
         self.sides = [run_generator(seed, SIDE_STREAM) if r.mirrored else None for r, seed in zip(ranges, seeds)]
         runs = len(ranges)
-        self.dtype = np.float64 if task.op == "div" else np.float32
-        dtype = torch.float64 if task.op == "div" else torch.float32
-        self.low = torch.tensor([r.parts[0][0] for r in ranges], dtype=dtype).view(runs, 1, 1, 1)
-        self.width = torch.tensor([r.width for r in ranges], dtype=dtype).view(runs, 1, 1, 1)
-        self.mirrored = [i for i, r in enumerate(ranges) if r.mirrored]
+        # runs whose inputs are not plain or mirrored uniforms: drawn whole by
+        # `nalm.tasks.distributions.draw` (their affine map below is the identity)
+        self.drawn_whole = {
+            i for i, (r, d) in enumerate(zip(ranges, self.distributions)) if r.halves or d.family != "uniform"
+        }
+        wide = task.op in ("div", "reciprocal")
+        self.dtype = np.float64 if wide else np.float32
+        dtype = torch.float64 if wide else torch.float32
+        self.low = torch.tensor(
+            [0.0 if i in self.drawn_whole else r.parts[0][0] for i, r in enumerate(ranges)], dtype=dtype
+        ).view(runs, 1, 1, 1)
+        self.width = torch.tensor(
+            [1.0 if i in self.drawn_whole else r.width for i, r in enumerate(ranges)], dtype=dtype
+        ).view(runs, 1, 1, 1)
+        self.mirrored = [i for i, r in enumerate(ranges) if r.mirrored and i not in self.drawn_whole]
         self.chunk = max(1, min(1000, self.CHUNK_ELEMENTS // (runs * batch_size * self.input_size)))
         shape = (runs, self.chunk, self.input_size, batch_size)
         self._uniform = np.empty(shape, dtype=self.dtype)
@@ -203,7 +249,12 @@ class TrainingStream:
 
     def _refill(self) -> None:
         for run, generator in enumerate(self.uniforms):
-            generator.random(out=self._uniform[run], dtype=self.dtype)
+            if run in self.drawn_whole:
+                shape = (self.chunk, self.batch_size, self.input_size)
+                values = draw(self.ranges[run], self.distributions[run], generator, self.sides[run], shape)
+                self._uniform[run] = values.transpose(0, 2, 1)  # the buffer is I-major
+            else:
+                generator.random(out=self._uniform[run], dtype=self.dtype)
         x = self._drawn
         x.mul_(self.width).add_(self.low)
         for run in self.mirrored:
@@ -228,15 +279,19 @@ class TrainingStream:
 class EvaluationSet:
     """The fixed validation or test inputs of every distinct range of the block, with per-run targets."""
 
-    def __init__(self, task: SingleModuleTask, ranges: list, offsets: list, fixed_seed: int):
-        distinct = sorted({r.text: r for r in ranges}.items())
-        index = {text: k for k, (text, _) in enumerate(distinct)}
-        inputs = [evaluation_inputs(r, task.input_size, fixed_seed) for _, r in distinct]
+    def __init__(self, task: SingleModuleTask, ranges: list, offsets: list, fixed_seed: int,
+                 distributions: list | None = None, extrapolation: bool = False):
+        distributions = list(distributions or [UNIFORM] * len(ranges))
+        # a set is keyed by its range and distribution (a uniform range keeps its plain text key)
+        keys = [r.text if d.family == "uniform" else f"{r.text} {d.text}" for r, d in zip(ranges, distributions)]
+        distinct = sorted({key: (r, d) for key, r, d in zip(keys, ranges, distributions)}.items())
+        index = {key: k for k, (key, _) in enumerate(distinct)}
+        inputs = [evaluation_inputs(r, task.input_size, fixed_seed, d, extrapolation) for _, (r, d) in distinct]
         # [K, N, I] stored I-major, like the training batches
         self.inputs = torch.from_numpy(np.stack(inputs).astype(np.float32).transpose(0, 2, 1).copy()).transpose(1, 2)
-        self.range_index = torch.tensor([index[r.text] for r in ranges])
+        self.range_index = torch.tensor([index[key] for key in keys])
         self.shared = len(distinct) == 1
-        targets = [task.targets_float64(inputs[index[r.text]], offset) for r, offset in zip(ranges, offsets)]
+        targets = [task.targets_float64(inputs[index[key]], offset) for key, offset in zip(keys, offsets)]
         self.targets = torch.from_numpy(np.stack(targets).astype(np.float32))  # [R, N]
 
     def to(self, device) -> None:
@@ -273,9 +328,14 @@ class SingleModuleBlock:
         seeds = [run.seed for run in self.runs]
         self.offsets_list = [task.operand_offset(seed) for seed in seeds]
         offsets = torch.tensor(self.offsets_list)
-        self.stream = TrainingStream(task, [r.interpolation for r in self.runs], seeds, offsets, batch_size)
-        self.validation = EvaluationSet(task, [r.interpolation for r in self.runs], self.offsets_list, VALIDATION_SEED)
-        self.test = EvaluationSet(task, [r.extrapolation for r in self.runs], self.offsets_list, TEST_SEED)
+        distributions = [run.distribution for run in self.runs]
+        self.stream = TrainingStream(task, [r.interpolation for r in self.runs], seeds, offsets, batch_size, distributions)
+        self.validation = EvaluationSet(
+            task, [r.interpolation for r in self.runs], self.offsets_list, VALIDATION_SEED, distributions
+        )
+        self.test = EvaluationSet(
+            task, [r.extrapolation for r in self.runs], self.offsets_list, TEST_SEED, distributions, extrapolation=True
+        )
 
     def to(self, device) -> None:
         self.validation.to(device)
@@ -285,8 +345,25 @@ class SingleModuleBlock:
         return self.stream.next()
 
     def loss(self, output, targets):
-        """The per-run MSE of the module's single output over the batch."""
-        return (output[..., 0] - targets).square().mean(dim=1)
+        """The per-run training criterion of the module's single output over the batch [R, B].
+
+        `mse`: mean((ŷ − y)²). `pcc`: 1 − r with population statistics and the original's
+        ε guards, r = Σ(v_ŷ/(s_ŷ + ε)·v_y/(s_y + ε))/n, v = value − mean, s = √max(Σv²/n, ε).
+        `mape`: mean(|(y − ŷ)/y|). (`experiments/single_layer.py` of `bmistry4/nalm-division`.)
+        """
+        prediction = output[..., 0]
+        criterion = self.task.criterion
+        if criterion == "mse":
+            return (prediction - targets).square().mean(dim=1)
+        if criterion == "mape":
+            return ((targets - prediction) / targets).abs().mean(dim=1)
+        n = targets.shape[1]
+        vx = prediction - prediction.mean(dim=1, keepdim=True)
+        vy = targets - targets.mean(dim=1, keepdim=True)
+        sx = torch.sqrt((vx.square().sum(dim=1, keepdim=True) / n).clamp(min=FLOAT32_EPS))
+        sy = torch.sqrt((vy.square().sum(dim=1, keepdim=True) / n).clamp(min=FLOAT32_EPS))
+        r = ((vx / (sx + FLOAT32_EPS)) * (vy / (sy + FLOAT32_EPS))).sum(dim=1) / n
+        return 1 - r
 
     def evaluate(self, network) -> dict:
         return {
@@ -313,8 +390,14 @@ def _integral(value):
 
 
 def original_run_name(hyper, task: SingleModuleTask, spec: RunSpec) -> str:
-    """The long name `experiments/single_layer_benchmark.py` would give this run."""
+    """The long name `experiments/single_layer_benchmark.py` would give this run (or, for the
+    division-module paper's presets, `original.name_format: division`, the name its
+    `experiments/single_layer.py` would give: `nalm.runs.division_names`)."""
     original = hyper.original
+    if original.get("name_format") == "division":
+        from nalm.runs.division_names import division_run_name
+
+        return division_run_name(hyper, task, spec)
     fields = dict(
         op=task.op,
         regualizer_shape=original.get("regualizer_shape", "linear"),
@@ -375,6 +458,10 @@ def run_config(hyper, task: SingleModuleTask, log, iterations: int, log_interval
         "reinitialisations": log.reinits,
         "hyperparameters": hyper.as_dict(),
         "original_run_name": original_run_name(hyper, task, spec),
+        # the division-module paper's task options, written only where they differ from the Primer's
+        **({"num_subsets": task.num_subsets} if task.num_subsets != 2 else {}),
+        **({"train_criterion": task.criterion} if task.criterion != "mse" else {}),
+        **({"distribution": spec.distribution.text} if spec.distribution.family != "uniform" else {}),
     }
 
 
