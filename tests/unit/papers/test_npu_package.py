@@ -5,6 +5,7 @@ results_table}.jl`, `scripts/arithmetic/{sobolconfigs,*_l1_runs,revalidate,resul
 `src/arithmetic_models.jl`, `plots/simple_err_table.tex`, `plots/arithmetic100_{val,mse}.tex`,
 `plots/pareto.tex`, and the paper's `papers/main.tex` (Tables A2-A6)."""
 
+import re
 import statistics
 
 import pytest
@@ -126,3 +127,21 @@ def test_pareto_points_agree_with_the_published_table():  # plots/pareto.tex vs 
     # the kept runs of the figure are the table's: median of NPU +, RealNPU ÷ testing MSE
     assert statistics.median(y for _, y in points[("add", "NPU")]) == pytest.approx(0.092, rel=0.01)
     assert statistics.median(y for _, y in points[("sqrt", "RealNPU")]) == pytest.approx(0.017, rel=0.05)
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, str):
+        yield value
+
+
+@pytest.mark.parametrize("name", ["example.yaml", "layers.yaml", "arithmetic100.yaml"])
+def test_no_number_is_read_as_text(name):  # PyYAML reads 1.0e5 (no exponent sign) as a string
+    texts = [s for s in _strings(read_yaml("npu", name)) if re.fullmatch(r"[-+]?[0-9.]+[eE][-+]?[0-9]+", s)]
+    assert texts == []
+    assert read_yaml("npu", "arithmetic100.yaml")["reporting"]["ylim"] == {"mult": [0.1, 1e5], "sqrt": [1e-4, 1e10]}
