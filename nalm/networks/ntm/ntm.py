@@ -8,7 +8,8 @@ ordered r₁, w₁, r₂, w₂, …:
 1. (h_t, c_t) = LSTM(concat(x_t, r¹_{t−1}, …, r^H_{t−1}), (h_{t−1}, c_{t−1}))  (`controller.py`);
 2. for k = 1 … H: read head k and write head k address the memory as write heads 1 … k−1 of
    this step left it (content, interpolation, shift, sharpening: `addressing.py`), read head k
-   reads r^k_t, then write head k writes (`memory.py`);
+   reads r^k_t, then write head k writes (`memory.py`); the two heads' step is one autograd
+   node with its backward written out (`head_pair.py`);
 3. y_t = σ(W_y · concat(h_t, r¹_t, …, r^H_t) + b_y).
 
 The repository's departures from the paper, reproduced by default and each selectable
@@ -37,20 +38,15 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from nalm.networks.ntm.addressing import address, head_scalars
 from nalm.networks.ntm.controller import init_controller, lstm_step
+from nalm.networks.ntm.head_pair import head_pair_step
 from nalm.networks.ntm.heads import (
     SCALAR_ROWS,
     init_head,
     read_head_rows,
     write_head_rows,
 )
-from nalm.networks.ntm.memory import (
-    initial_memory,
-    read,
-    write_erase_add,
-    write_full_erase,
-)
+from nalm.networks.ntm.memory import initial_memory
 from nalm.networks.ntm.shared_weight import SharedWeight
 
 HEAD_INPUTS = ("cell", "hidden")
@@ -215,7 +211,8 @@ class NTM(nn.Module):
         # the input part of every step's LSTM gates in one product; the rest per step
         bias = (self.lstm_bias_ih + self.lstm_bias_hh).unsqueeze(1)
         x_gates = torch.baddbmm(bias, inputs.reshape(R, B * T, I), self.lstm_weight_ih[:, :, :I].transpose(1, 2))
-        x_gates = x_gates.view(R, B, T, 4 * C).permute(2, 0, 1, 3).contiguous()
+        # unbind, not indexing: one backward node for all steps, not a zero-filled copy per step
+        x_gates = x_gates.view(R, B, T, 4 * C).permute(2, 0, 1, 3).contiguous().unbind(0)
         recurrent = SharedWeight(torch.cat([self.lstm_weight_ih[:, :, I:], self.lstm_weight_hh], dim=2).transpose(1, 2))
         head_weight, head_bias = self._head_layout()
         # per (read k, write k) pair: both keys, both heads' six scalars, add (and erase) vector
@@ -236,15 +233,12 @@ class NTM(nn.Module):
             step_reads, step_weights = [], []
             pieces = torch.split(heads, piece_sizes, dim=-1)
             for k in range(H):
-                keys, scalars, add = (piece.unflatten(-1, (2, -1)) if j < 2 else piece for j, piece in enumerate(pieces[k * per_pair : k * per_pair + 3]))
-                weighting = address(memory, previous[k], keys, *head_scalars(scalars))
+                keys, scalars, add, *erase = pieces[k * per_pair : (k + 1) * per_pair]
+                memory, step_read, weighting = head_pair_step(
+                    memory, previous[k], keys.unflatten(-1, (2, M)), scalars.unflatten(-1, (2, SCALAR_ROWS)), add,
+                    erase[0] if erase else None)
                 previous[k] = weighting
-                step_reads.append(read(weighting[..., 0:1, :], memory))
-                if config.erase:
-                    erase = torch.sigmoid(pieces[k * per_pair + 3])
-                    memory = write_erase_add(memory, weighting[..., 1, :], erase, add)
-                else:
-                    memory = write_full_erase(memory, weighting[..., 1, :], add)
+                step_reads.append(step_read)
                 step_weights.append(weighting)
             reads = step_reads[0] if H == 1 else torch.cat(step_reads, dim=-2)
             hiddens.append(hidden)
