@@ -25,7 +25,17 @@ EXPECTED = (
 
 
 def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int beyond float range
+        return False
+
+
+def _has_tuple(value) -> bool:
+    """Whether a parsed range text holds a tuple: `(1,2)` is not the original's list form."""
+    return isinstance(value, tuple) or (isinstance(value, list) and any(_has_tuple(item) for item in value))
 
 
 def r_number(value) -> str:
@@ -126,6 +136,8 @@ def parse_range(text) -> UniformRange:
             value = ast.literal_eval(str(text).strip())
         except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
             raise UserError(f"malformed range {text!r}: {EXPECTED}") from None
+        if _has_tuple(value):
+            raise UserError(f"malformed range {text!r}: {EXPECTED} (lists in brackets, not tuples)")
 
     def pair(item):
         if (
