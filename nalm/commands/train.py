@@ -6,7 +6,10 @@ import time
 
 from nalm.core.errors import UserError
 
-SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
+# A range id names a directory below --out: no separators, and not '.', '..' or hidden.
+SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+#: seeds reach numpy's RandomState (the original's operand subsets), which takes 0 .. 2**32 - 1
+MAX_SEED = 2**32 - 1
 
 
 def parse_seeds(text: str) -> list:
@@ -14,12 +17,14 @@ def parse_seeds(text: str) -> list:
     seeds = []
     for part in str(text).split(","):
         part = part.strip()
-        match = re.fullmatch(r"(\d+)(?:-(\d+))?", part)
+        match = re.fullmatch(r"([0-9]+)(?:-([0-9]+))?", part)
         if not match:
             raise UserError(f"malformed seeds {text!r}: expected a list such as '0-24' or '0,3,7'")
         first, last = int(match.group(1)), int(match.group(2) or match.group(1))
         if last < first:
             raise UserError(f"malformed seeds {text!r}: range {part!r} ends before it starts")
+        if last > MAX_SEED:
+            raise UserError(f"malformed seeds {text!r}: seeds are 0 .. {MAX_SEED}")
         seeds.extend(range(first, last + 1))
     if len(set(seeds)) != len(seeds):
         raise UserError(f"malformed seeds {text!r}: a seed is listed twice")
@@ -57,6 +62,8 @@ def add_parser(subparsers):
     parser.add_argument("--iterations", type=int, default=50_000, help="updates after t = 0 (default 50000)")
     parser.add_argument("--log-interval", type=int, default=1000)
     parser.add_argument("--out", required=True, help="output directory")
+    parser.add_argument("--manifest", metavar="FILE",
+                        help="after every run is written, list each run file with its size here (the workflow's block manifest)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
                         help="override a preset hyper-parameter, e.g. regularizer_ramp=[50000,75000]")
     parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads (default 1)")
@@ -79,7 +86,7 @@ def _range_pairs(args):
         raise UserError(f"{len(ids)} range ids for {len(pairs)} range pairs: give one --range-id per pair")
     for range_id in ids:
         if not SAFE_ID.match(range_id):
-            raise UserError(f"bad range id {range_id!r}: expected letters, digits, '_', '.' or '-'")
+            raise UserError(f"bad range id {range_id!r}: expected letters, digits, '_', '.' or '-', starting with a letter or digit")
     if len(set(ids)) != len(ids):
         raise UserError(f"range ids {ids!r} are not distinct")
     from nalm.tasks.distributions import check_support, parse_distribution
@@ -101,7 +108,8 @@ def run(args) -> int:
 
     from nalm.core.engine import train_block
     from nalm.core.presets import parse_override, resolve
-    from nalm.runs.directory import write_run
+    from nalm.core.outputs import check_output_directory, check_output_file
+    from nalm.runs.directory import run_directory, write_manifest, write_run
     from nalm.tasks.single_module import (
         RunSpec,
         SingleModuleBlock,
@@ -123,6 +131,11 @@ def run(args) -> int:
                             args.train_criterion)
     seeds = parse_seeds(args.seeds)
     runs = [RunSpec(i, e, range_id, seed, d) for i, e, range_id, d in _range_pairs(args) for seed in seeds]
+    # where the runs go, checked now: a bad --out must not cost a block's training
+    for run in runs:
+        check_output_directory(run_directory(args.out, run.group, run.seed))
+    if args.manifest is not None:
+        check_output_file(args.manifest, "--manifest")
     torch.set_num_threads(args.threads)
 
     total = args.iterations + 1
@@ -142,8 +155,11 @@ def run(args) -> int:
     if bar is not None:
         bar.n = total * len(runs)
         bar.close()
-    for log in logs:
-        write_run(args.out, log, run_config(hyper, task, log, args.iterations, args.log_interval))
+    directories = [
+        write_run(args.out, log, run_config(hyper, task, log, args.iterations, args.log_interval)) for log in logs
+    ]
+    if args.manifest is not None:
+        write_manifest(args.manifest, directories)
     diverged = sum(1 for log in logs if log.diverged and log.diverged[-1])
     print(
         f"nalm train: {args.preset} {args.op} I={args.input_size}: {len(runs)} runs x {total} iterations "

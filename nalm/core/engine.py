@@ -12,7 +12,8 @@ Hare, JMLR 2022; `bmistry4/nalm-benchmark`, `experiments/single_layer_benchmark.
 t = 0 .. iterations inclusive:
 
 1. zero the gradients;
-2. at log steps (t % L == 0): the task's evaluation metrics (eval mode, no grad);
+2. at log steps (t % L == 0, and the last iteration): the task's evaluation metrics (eval
+   mode, no grad);
 3. forward pass on a fresh training batch (the network logs its own values at log steps);
 4. regularisers: λ·s(t)·R_W, β(t)·L1 (every parameter), λ_npu·(β or s)·R_npu terms and
    iNALU's 0.05·R when the last logged selection metric < 1 and t > 10,000; the ramp s counts
@@ -128,7 +129,9 @@ class Block:
             if beta_value is not None:
                 log.scalars.append((t, TAG_BETA, beta_value))
         selection = evaluated[self.task.selection_metric]
-        if self.reinit is not None:
+        if self.reinit is not None and t % self.log_interval == 0:
+            # the test's history holds the values logged every L steps (the original's); a final
+            # step between them is logged but not recorded
             self.reinit.record(t, selection.double().cpu().numpy())
         return selection
 
@@ -144,7 +147,8 @@ class Block:
         schedule_step = getattr(task, "schedule_step", None) or (lambda t: t)
         for t in range(self.iterations + 1):
             self.optimizer.zero_grad(set_to_none=True)
-            log_step = t % self.log_interval == 0
+            # the last iteration is logged too, so a run's log always ends at its iteration count
+            log_step = t % self.log_interval == 0 or t == self.iterations
             if log_step:
                 network.eval()
                 with torch.no_grad():
