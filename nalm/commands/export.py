@@ -22,7 +22,8 @@ def add_parser(subparsers):
     parser.add_argument(
         "--skip-corrupt",
         action="store_true",
-        help="skip runs whose event file is truncated or corrupt (with a warning) instead of failing",
+        help="leave out runs that are missing, unfinished, truncated or corrupt (a warning each, and a list in "
+        "<FILE>.skipped.csv) instead of failing",
     )
     parser.add_argument(
         "--jobs", type=int, default=1, metavar="N", help="processes reading event files (default 1)"
@@ -38,11 +39,11 @@ def add_parser(subparsers):
 
 def run(args) -> int:
     from nalm.core.errors import UserError
-    from nalm.runs.export import export_runs
+    from nalm.runs.export import export_runs, skipped_path
 
     if args.jobs < 1:
         raise UserError(f"--jobs {args.jobs}: expected a positive number of processes")
     counts = export_runs(args.runs_dirs, args.out, skip_corrupt=args.skip_corrupt, jobs=args.jobs, reader=args.reader)
-    skipped = f", {counts['skipped']} skipped" if counts["skipped"] else ""
+    skipped = f", {counts['skipped']} skipped (listed in {skipped_path(args.out)})" if counts["skipped"] else ""
     print(f"nalm export: {counts['rows']} rows from {counts['written']} runs{skipped} → {args.out}", file=sys.stderr)
     return 0

@@ -321,12 +321,14 @@ def test_skip_corrupt_warns_and_exports_the_rest(tmp_path, capsys):
     assert [r["seed"] for r in read_csv(out)] == ["0", "0"]
 
 
-def test_run_without_metrics_is_left_out_with_a_warning(tmp_path):
+def test_run_without_metrics_is_an_error_or_skipped_when_asked(tmp_path):
     make_run(tmp_path / "a", [(0, "loss/train/total", 1.0)], config(seed=0))
     make_run(tmp_path / "b", logged_steps([0]), config(seed=1))
+    with pytest.raises(UserError, match=rf"run {tmp_path / 'a'} is damaged: .* holds no logged metric"):
+        export_runs([tmp_path], tmp_path / "o.csv")
     warnings = []
-    counts = export_runs([tmp_path], tmp_path / "o.csv", warn=warnings.append)
-    assert counts["skipped"] == 1 and "no logged metrics" in warnings[0]
+    counts = export_runs([tmp_path], tmp_path / "o.csv", skip_corrupt=True, warn=warnings.append)
+    assert counts["skipped"] == 1 and "no logged metric" in warnings[0]
 
 
 def test_duplicate_names_warn(tmp_path):
