@@ -37,10 +37,16 @@ def run(args):
         select_cells,
     )
 
+    from nalm.core.outputs import check_output_file
+
+    # every file this writes, checked before any is: a bad --out changes nothing
+    check_output_file(args.out, suffixes=(".pdf", ".png"), create_directory=True)
+    data_path, table_path = companion_paths(args.out)
+    for path in (data_path, table_path):
+        check_output_file(path, "--out's companion", create_directory=True)
     figure = get_figure(args.figure)
     cells, present = select_cells(read_summaries(args.summaries), figure, args.collation)
     data = plot_data(cells)
-    data_path, table_path = companion_paths(args.out)
     try:
         directory = os.path.dirname(os.path.abspath(args.out))
         os.makedirs(directory, exist_ok=True)

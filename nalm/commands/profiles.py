@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 from nalm.core.errors import UserError
+from nalm.core.outputs import check_output_directory
 
 #: Loaded automatically by Snakemake as the workflow profile; never linked.
 WORKFLOW_PROFILE = "default"
@@ -58,6 +59,7 @@ def install(source: Path, destination: Path, names=None, force=False) -> list:
         raise UserError(
             f"unknown profile {unknown[0]!r}: expected one of {', '.join(sorted(available)) or '(none)'}"
         )
+    check_output_directory(destination, "--dest")
     destination.mkdir(parents=True, exist_ok=True)
     rows = []
     for name in wanted:

@@ -30,6 +30,11 @@ def add_parser(subparsers):
 
 
 def run(args):
+    from nalm.core.outputs import check_output_file
+
+    check_output_file(args.out)
+    if args.per_run is not None:
+        check_output_file(args.per_run, "--per-run")
     runs, cells = summarize(args.tables, args.thresholds, args.beta_parameterisation)
     for frame, path in ((cells, args.out), (runs, args.per_run)):
         if path is None:

@@ -13,13 +13,19 @@ from nalm.core.errors import UserError
 from nalm.core.rcsv import write_r_csv
 
 
-def _list(text):
-    return [item.strip() for item in text.split(",") if item.strip()]
+def _list(text, option="--ops", example="add,sub"):
+    """A comma-separated option value; given but empty is an error (not "everything")."""
+    if text is None:
+        return None
+    items = [item.strip() for item in text.split(",") if item.strip()]
+    if not items:
+        raise UserError(f"{option} {text!r}: expected a comma-separated list such as '{example}'")
+    return items
 
 
 def _sizes(text):
     try:
-        return [int(item) for item in _list(text)]
+        return [int(item) for item in _list(text, "--input-sizes", "2,10,100")]
     except ValueError:
         raise UserError(f"malformed --input-sizes {text!r}: expected integers such as '2,10,100'") from None
 
@@ -48,11 +54,16 @@ def add_parser(subparsers):
 
 
 def run(args):
+    from nalm.core.outputs import check_output_file
+
     # Lists are parsed here, not by argparse `type=`, so that a bad value is a UserError.
+    check_output_file(args.out)
+    if args.seed < 0:
+        raise UserError(f"--seed {args.seed}: expected an integer >= 0")
     cases = select_cases(
-        _list(args.ops) if args.ops else None,
-        _sizes(args.input_sizes) if args.input_sizes else None,
-        _list(args.ranges) if args.ranges else None,
+        _list(args.ops),
+        _sizes(args.input_sizes) if args.input_sizes is not None else None,
+        _list(args.ranges, "--ranges", "r1,r7"),
     )
     if not cases:
         raise UserError("no cases selected: check --ops, --input-sizes and --ranges")
