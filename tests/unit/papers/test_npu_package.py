@@ -39,7 +39,7 @@ def test_layer_comparison_setting():  # scripts/simple/dataset.jl, run.jl, plots
     assert data["paper"] == {"optimizer": "adam", "learning_rate": 0.001}
     assert data["models"]["NPU"]["l1_beta"] == 0.0 and data["models"]["RealNPU"]["l1_beta"] == 0.0
     assert data["models"]["iNALU"]["saturation"] == {"weight": 1e-5, "t": 20.0}
-    assert data["models"]["Dense"]["hidden"] == 50
+    assert data["models"]["Dense"]["hidden"] == 50 and data["models"]["Dense"]["hidden_paper"] == 10
     assert [layer[:3] for layer in data["models"]["Dense"]["layers"]] == [["Dense", 2, 50], ["Dense", 50, 50], ["Dense", 50, 4]]
     assert [layer[:3] for layer in data["models"]["NPU"]["layers"]] == [["NPU", 2, 6], ["NAU", 6, 4]]
     assert data["models"]["NMU"]["layers"][0][3] == {"init": "rand", "clamp": "forward"}

@@ -34,8 +34,11 @@ def test_layer_comparison_code_and_paper():
     # run.jl: 10,000 updates of MSE, then 10,000 with 1e-5·inalu_reg; update t + 1 is the engine's t
     assert inalu.hyper.inalu_regularizer == {"weight": 1e-5, "after_iteration": 9999, "mse_below": math.inf}
     assert inalu.saturation and all(layer.saturation == 20.0 for layer in inalu.network(1).layers)
-    dense = setup("layers", "Dense", settings={"dense_hidden": 10})  # Table A3's hidden size
+    dense = setup("layers", "Dense")  # Table A3's hidden size by default: it reproduces Table A2
     assert [(l.input_size, l.output_size) for l in dense.network(1).layers] == [(2, 10), (10, 10), (10, 4)]
+    dense = setup("layers", "Dense", settings={"dense_hidden": 50})  # run.jl's hdim
+    assert [(l.input_size, l.output_size) for l in dense.network(1).layers] == [(2, 50), (50, 50), (50, 4)]
+    assert SETTINGS["layers"]["dense_hidden"][1] == read_yaml("npu", "layers.yaml")["models"]["Dense"]["hidden_paper"]
     assert SETTINGS["layers"]["inalu_t"][1] == read_yaml("npu", "layers.yaml")["models"]["iNALU"]["saturation"]["t"]
 
 
