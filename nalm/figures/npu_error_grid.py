@@ -51,7 +51,7 @@ def draw(panels: dict, models: list, outputs: list, path, clip=(-4.0, 2.0), leve
                 ax.set_ylabel(f"{ROW_LABELS.get(output, output)}\ny")
             if i == len(outputs) - 1:
                 ax.set_xlabel("x")
-        colorbar = figure.colorbar(contour, ax=axes[i, :], shrink=0.9)
+        colorbar = figure.colorbar(contour, ax=axes[i, :], shrink=0.9, ticks=np.arange(clip[0], clip[1] + 1))
         colorbar.set_label(rf"$\log_{{10}}|t_{i + 1}-\hat t_{i + 1}|$")
     figure.savefig(path, metadata=PDF_METADATA if str(path).lower().endswith(".pdf") else None)
     plt.close(figure)

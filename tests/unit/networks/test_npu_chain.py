@@ -96,3 +96,14 @@ def test_dense_is_fluxs_dense():  # Flux 0.10 Dense: W glorot_uniform(out, in), 
     x = torch.rand(100, 7, 50)
     expected = torch.sigmoid(x @ dense.W.transpose(1, 2) + 0.5)
     torch.testing.assert_close(dense(x), expected)
+
+
+def test_on_positive_inputs_the_npu_is_the_real_npu():
+    # With x > 0, k = 0 and ∂y/∂W_im = -exp(…)·sin(W_im·log r)·log r = 0 at W_im = 0, so W_im never
+    # leaves 0 and NPU(2,6) → NAU(6,4) trains exactly as RealNPU(2,6) → NAU(6,4) from the same
+    # seed: the layer comparison's NPU and RealNPU columns differ only by their runs' draws.
+    npu, _ = _trained("layers", "NPU", None, [4, 5], 25)
+    real, _ = _trained("layers", "RealNPU", None, [4, 5], 25)
+    assert npu.layers[0].W_im.abs().sum() == 0
+    assert torch.equal(npu.layers[0].W_real, real.layers[0].W_real) and torch.equal(npu.layers[0].g, real.layers[0].g)
+    assert torch.equal(npu.layers[1].W, real.layers[1].W)
