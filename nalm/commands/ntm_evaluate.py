@@ -94,7 +94,7 @@ def run(args) -> int:
             for panel, vary, value, setting in _settings(args.task):
                 batch, targets = evaluation_batch(task, setting, args.sequences, args.seed, config.heads, config.memory_unit_size)
                 result = score(network, batch, targets)
-                label_setting = ",".join(f"{k}={v}" for k, v in sorted(setting.items())) or "training"
+                label_setting = ";".join(f"{k}={v}" for k, v in sorted(setting.items())) or "training"
                 for r, seed in enumerate(seeds):
                     rows.append((label, seed, panel, vary, value, label_setting, target, args.sequences,
                                  float(result["bit_error"][r]), float(result["bce"][r]), float(result["perfect"][r])))

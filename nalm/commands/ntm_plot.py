@@ -7,7 +7,9 @@ from pathlib import Path
 from nalm.core.errors import UserError
 
 TASKS = ("copy", "repeatcopy", "associative", "prioritysort")
-KINDS = ("curve", "generalisation", "bitmaps")
+KINDS = ("curve", "generalisation", "bitmaps", "all")
+#: the file names `all` writes into its --out directory
+FIGURES = {"curve": "{task}_learning_curve.pdf", "generalisation": "{task}_generalisation.pdf", "bitmaps": "{task}_bitmaps.pdf"}
 #: samples of the Monte Carlo estimate of a random guesser's bits per sequence
 CHANCE_SAMPLES = 4000
 
@@ -15,11 +17,12 @@ CHANCE_SAMPLES = 4000
 def add_parser(subparsers):
     parser = subparsers.add_parser(
         "ntm-plot",
-        help="draw an NTM task's learning curve, generalisation or target-vs-output bitmaps",
+        help="draw an NTM task's learning curve, generalisation or target-vs-output bitmaps (or all three)",
         description="curve: from run directories (metrics.csv), optionally beside the repository's windows "
         "(--original-windows); generalisation: from an `nalm ntm-evaluate` table; bitmaps: one long sequence through "
-        "a run's checkpoint and the repository's model. Example: nalm ntm-plot curve --task copy "
-        "--runs results/runs/ntm/copy/seed* --out copy_learning_curve.pdf",
+        "a run's checkpoint and the repository's model; all: the three into the directory --out "
+        "(<task>_learning_curve.pdf, <task>_generalisation.pdf, <task>_bitmaps.pdf). Example: nalm ntm-plot curve "
+        "--task copy --runs results/runs/ntm/copy/seed* --out copy_learning_curve.pdf",
     )
     parser.add_argument("kind", choices=KINDS)
     parser.add_argument("--task", required=True, choices=TASKS)
@@ -30,7 +33,7 @@ def add_parser(subparsers):
                         help="curve: the repository's runs as seed,step,bit_error windows (tests/validation/)")
     parser.add_argument("--smoothing", type=float, default=0.6, help="TensorBoard smoothing weight (default 0.6, the README's)")
     parser.add_argument("--seed", type=int, default=2018, help="bitmaps: seed of the drawn sequence (default 2018)")
-    parser.add_argument("--out", required=True, help="output PDF (the plot data goes beside it)")
+    parser.add_argument("--out", required=True, help="output PDF (the plot data goes beside it); all: a directory")
     parser.set_defaults(func=run)
     return parser
 
@@ -200,7 +203,15 @@ def plot_bitmaps(args):
 
 
 def run(args) -> int:
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    {"curve": plot_curve, "generalisation": plot_generalisation, "bitmaps": plot_bitmaps}[args.kind](args)
+    import argparse
+
+    drawers = {"curve": plot_curve, "generalisation": plot_generalisation, "bitmaps": plot_bitmaps}
+    if args.kind == "all":
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+        for kind, name in FIGURES.items():
+            drawers[kind](argparse.Namespace(**{**vars(args), "out": str(Path(args.out) / name.format(task=args.task))}))
+    else:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        drawers[args.kind](args)
     print(f"nalm ntm-plot {args.kind}: {args.task} -> {args.out}", file=sys.stderr)
     return 0

@@ -53,6 +53,20 @@ def _network_options(texts) -> dict:
     return options
 
 
+def _numbers(value):
+    """YAML 1.1 reads `1e-08` as a string: numbers inside mappings and lists too."""
+    if isinstance(value, dict):
+        return {key: _numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_numbers(item) for item in value]
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
+
+
 def run(args) -> int:
     import torch
 
@@ -71,7 +85,7 @@ def run(args) -> int:
         raise UserError(f"bad --threads {args.threads}: expected a number >= 1")
     if args.device == "cuda" and not torch.cuda.is_available():
         raise UserError("--device cuda: no CUDA device is available to this torch build")
-    overrides = dict(parse_override(text) for text in args.overrides)
+    overrides = {key: _numbers(value) for key, value in (parse_override(text) for text in args.overrides)}
     overrides["batch_size"] = args.batch_size
     experiment = NTMExperiment(args.task, args.iterations, args.log_interval, args.task_variant,
                                args.network_variant, _network_options(args.network), overrides)
