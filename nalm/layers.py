@@ -154,3 +154,19 @@ class FluxNALU(ArithmeticLayer):
 
 class FluxINALU(ArithmeticLayer):
     module_name = "iNALU-jl"
+
+
+class NkarasovdNAC(ArithmeticLayer):
+    module_name = "NAC-nkarasovd"
+
+
+class NkarasovdNALU(ArithmeticLayer):
+    module_name = "NALU-nkarasovd"
+
+
+class XavierNAC(ArithmeticLayer):
+    module_name = "NAC-xavier"
+
+
+class XavierNALU(ArithmeticLayer):
+    module_name = "NALU-xavier"

@@ -12,7 +12,7 @@ from nalm.modules.base import ArithmeticModule
 _REGISTRY: dict = {}
 
 # Files that hold module families; imported on first use so `nalm --help` stays fast.
-_FAMILIES = ["nac", "nalu", "inalu", "nau", "nmu", "npu", "nru", "nmru", "mcfc", "naive_npu", "nalu_jl"]
+_FAMILIES = ["nac", "nalu", "inalu", "nau", "nmu", "npu", "nru", "nmru", "mcfc", "naive_npu", "nalu_jl", "nalu_nkarasovd", "nalu_xavier"]
 
 
 def register(*names):
