@@ -70,6 +70,7 @@ def run(args) -> int:
         logs = block.train()
         for log in logs:
             log.seconds = time.perf_counter() - block_started
+            task_module.epoch_rows(log, block.task.iterations_per_epoch)
         for log in logs:
             write_run(args.out, log, task_module.run_config(args.head, hyper, block.task, log, args.epochs, args.execution))
             written += 1

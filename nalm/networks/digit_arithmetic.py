@@ -10,8 +10,7 @@ Heads (`nalm/papers/division/mnist.yaml`):
 
 * `div`: the fixed quotient y = z₀ / z₁ (`Labels2Out` without learning), no parameters;
 * `mlp`: Linear(2→256) → ReLU → Linear(256→256) → ReLU → Linear(256→1) (`MLPRegression`), with
-  the script's Adam weight decay (coupled L2, 1e-3, on the MLP only) as the regulariser term
-  `W` = ½·Σ p² over its parameters: its gradient p is what coupled weight decay adds;
+  the script's Adam weight decay (coupled, 1e-3, on the MLP's parameters only) as a gradient hook;
 * a registered arithmetic module with two inputs and one output (`RealNPU`, `NRU`, `NMRU`,
   nalm/modules/): its own initialisation, clamp and regulariser terms.
 
@@ -54,16 +53,22 @@ def _mlp() -> nn.Module:
 
 
 class MLPHead(Vectorised):
-    """R copies of the script's MLP; regulariser `W` = ½·Σp² (weight decay as an L2 term)."""
+    """R copies of the script's MLP, with Adam's coupled weight decay on its parameters only.
 
-    def __init__(self, runs: int):
+    The script gives the MLP its own Adam parameter group with `weight_decay`; torch's Adam then
+    adds weight_decay·p to the gradient before its moments. A gradient hook on each stacked
+    parameter adds the same term here, so one optimiser serves encoder and head alike.
+    """
+
+    def __init__(self, runs: int, weight_decay: float = 0.0):
         super().__init__(_mlp, runs)
+        self.weight_decay = float(weight_decay)
+        if self.weight_decay:
+            for parameter in self.stacked.values():
+                parameter.register_hook(lambda grad, p=parameter: grad.add(p.detach(), alpha=self.weight_decay))
 
     def forward(self, z, log=None):
         return super().forward(z)
-
-    def regularizers(self) -> dict:
-        return {"W": 0.5 * sum(p.square().reshape(self.runs, -1).sum(dim=1) for p in self.stacked.values())}
 
 
 def build_head(network: str, runs: int, module: str | None = None, module_options: dict | None = None):
@@ -71,7 +76,7 @@ def build_head(network: str, runs: int, module: str | None = None, module_option
     if network == "div":
         return DivisionHead(runs)
     if network == "mlp":
-        return MLPHead(runs)
+        return MLPHead(runs, **(module_options or {}))
     if network == "module":
         from nalm import modules
 

@@ -271,6 +271,11 @@ class ArithmeticMnistBlock:
     def evaluate(self, network) -> dict:
         epoch = self._iteration // self.iterations_per_epoch
         metrics = {"epoch": torch.full((len(self.runs),), float(epoch), device=self.device)}
+        if self._iteration % self.iterations_per_epoch:
+            # not an epoch's first batch (the engine also logs its last iteration): nothing the
+            # script logs; `epoch_rows` drops the row
+            nan = torch.full((len(self.runs),), math.nan, device=self.device)
+            return {**metrics, **{metric.name: nan for metric in self.metrics[1:]}}
         for split in SPLITS:
             metrics.update(self._evaluate_split(network, split))
         return metrics
@@ -284,6 +289,17 @@ class ArithmeticMnistBlock:
             "test_samples": len(self.samples["test"][r]),
             "iterations_per_epoch": self.iterations_per_epoch,
         }
+
+
+def epoch_rows(log, iterations_per_epoch: int):
+    """`log` with only the rows of epoch starts (the engine also logs a run's last iteration)."""
+    keep = [k for k, step in enumerate(log.steps) if step % iterations_per_epoch == 0]
+    log.steps = [log.steps[k] for k in keep]
+    log.diverged = [log.diverged[k] for k in keep]
+    log.metrics = {name: [values[k] for k in keep] for name, values in log.metrics.items()}
+    log.scalars = [entry for entry in log.scalars if entry[0] % iterations_per_epoch == 0]
+    log.texts = [entry for entry in log.texts if entry[0] % iterations_per_epoch == 0]
+    return log
 
 
 def size_classes(folds: list, samples_per_pair: int) -> list:

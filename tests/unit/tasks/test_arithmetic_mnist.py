@@ -87,8 +87,8 @@ def test_head_hyperparameters_are_parallel_run_sh():
     nmru = am.head_hyperparameters("NMRU")
     assert (nmru.module, nmru.regularizer, nmru.regularizer_ramp, nmru.clip_grad_norm, nmru.learning_rate) == (
         "NMRU", 2, (30, 40), None, 1e-3)
-    mlp = am.head_hyperparameters("MLP")  # --weight-decay 0.001 as λ·½Σp², always on
-    assert (mlp.module, mlp.regularizer, mlp.regularizer_ramp, mlp.learning_rate) == (None, 1e-3, (-1, 0), 1e-3)
+    mlp = am.head_hyperparameters("MLP")  # --weight-decay 0.001 on the MLP's parameter group
+    assert (mlp.module, mlp.module_options, mlp.regularizer, mlp.learning_rate) == (None, {"weight_decay": 1e-3}, 0.0, 1e-3)
     div = am.head_hyperparameters("DIV")
     assert (div.module, div.learning_rate, div.batch_size, div.optimizer) == (None, 1e-3, 128, "adam")
     assert am.head_hyperparameters("NRU", {"learning_rate": 0.5}).learning_rate == 0.5
@@ -139,6 +139,18 @@ def test_epochs_iterations_and_the_ramp_clock():
         first, second = np.concatenate(seen[r][:2]), np.concatenate(seen[r][2:])
         assert np.array_equal(np.sort(first), np.sort(block.samples["train"][r].targets))
         assert np.array_equal(np.sort(first), np.sort(second)) and not np.array_equal(first, second)
+
+
+def test_only_epoch_starts_are_kept():
+    """The engine also logs a run's last iteration; the script logs epoch starts only."""
+    block = am.ArithmeticMnistBlock(constant_digits(), [am.MnistRun(1, 1)], samples_per_pair=3)
+    block._iteration = 3  # mid-epoch (E = 2): NaN metrics, nothing evaluated
+    assert math.isnan(float(block.evaluate(ReadingNetwork())["test_output_mse"][0]))
+    log = type("Log", (), {})()
+    log.steps, log.diverged, log.metrics = [0, 2, 4, 5], [0, 0, 0, 0], {"epoch": [0.0, 1.0, 2.0, 2.0]}
+    log.scalars, log.texts = [(0, "a", 1.0), (5, "a", 2.0)], []
+    am.epoch_rows(log, 2)
+    assert (log.steps, log.metrics["epoch"], log.scalars) == ([0, 2, 4], [0.0, 1.0, 2.0], [(0, "a", 1.0)])
 
 
 def test_folds_of_different_sizes_are_refused_in_one_block():
