@@ -1,6 +1,6 @@
 # Two commands on a fresh machine (README "Quick start"):
 #     make fig14     # results/figures/fig14_add.pdf at full paper fidelity
-#     make test      # the test suite
+#     make test      # the test suite (the SLURM cluster tests are opt-in: make test-cluster)
 # Each sets up $(VENV) first (python3 -m venv + pip; torch is the CPU build, never CUDA).
 # Extra snakemake arguments: make fig14 ARGS='--dry-run'
 
@@ -16,14 +16,15 @@ SNAKEMAKE := PATH="$(abspath $(BIN)):$$PATH" $(BIN)/snakemake
 FIGURES := fig14_add fig15_sub fig16_mul fig17_div fig18_inalu_in10_add \
            fig19_nau_in10_add_sub fig20_nau_in100_sub
 
-.PHONY: help venv figures quick test lint dry-run report archive profiles \
+.PHONY: help venv figures quick test test-cluster lint dry-run report archive profiles \
         $(foreach f,$(FIGURES),$(firstword $(subst _, ,$(f))))
 
 help:
 	@echo "make fig14 .. fig20   one figure (results/figures/), full paper fidelity"
 	@echo "make figures          all of figures 14-20"
 	@echo "make quick            figure 14 from the smoke preset (config/quick.yaml)"
-	@echo "make test             the test suite"
+	@echo "make test             the test suite (without the SLURM cluster tests)"
+	@echo "make test-cluster     the SLURM cluster tests (root: installs and starts slurm, munge, mariadb)"
 	@echo "make lint             snakemake --lint"
 	@echo "make dry-run          what would run for all figures (job counts)"
 	@echo "make report           results/report.html (after a run)"
@@ -53,6 +54,11 @@ quick: venv
 
 test: venv
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest $(ARGS)
+
+# Opt-in (tests/conftest.py): a one-node SLURM cluster on this machine, installed with apt-get
+# on first use (tests/cluster/start-slurm.sh). CI runs it after `make test` (.ci/run).
+test-cluster: venv
+	NALM_CLUSTER_TESTS=1 PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest -m cluster -s tests/cluster $(ARGS)
 
 lint: venv
 	$(SNAKEMAKE) --lint

@@ -22,18 +22,35 @@ def _bin(name):
     return str(candidate) if candidate.exists() else shutil.which(name)
 
 
-def snakemake(*args, workdir=None, env=None, timeout=600):
-    """`snakemake ARGS` from the repository root (or in `workdir` via --directory)."""
-    command = [_bin("snakemake"), "--snakefile", str(SNAKEFILE), *args]
-    if workdir is not None:
-        command += ["--directory", str(workdir)]
+def snakemake(*args, workdir, env=None, timeout=600):
+    """`snakemake ARGS --directory WORKDIR`, started in WORKDIR, as a user would.
+
+    WORKDIR must lie outside the repository: the repository root holds the user's own results
+    (`make fig14` before `make test`), which must change no test's plan. Config files must be
+    given as absolute paths (a relative one would be read from WORKDIR).
+    """
+    workdir = Path(workdir).resolve()
+    if workdir == REPO or REPO in workdir.parents:
+        raise ValueError(f"snakemake working directory {workdir} is inside the repository: use a temporary one")
+    _check_configfiles(args)
+    command = [_bin("snakemake"), "--snakefile", str(SNAKEFILE), *args, "--directory", str(workdir)]
     environment = dict(os.environ)
     # The rules call `nalm`: the one installed beside this Python.
     environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environment.get('PATH', '')}"
     environment.update(env or {})
     return subprocess.run(
-        command, cwd=REPO, env=environment, capture_output=True, text=True, timeout=timeout
+        command, cwd=workdir, env=environment, capture_output=True, text=True, timeout=timeout, check=False
     )
+
+
+def _check_configfiles(args):
+    """Every path after --configfile (up to the next option) must be absolute."""
+    taking = False
+    for arg in map(str, args):
+        if arg.startswith("-"):
+            taking = arg in ("--configfile", "--configfiles")
+        elif taking and not Path(arg).is_absolute():
+            raise ValueError(f"--configfile {arg!r} is relative: give an absolute path")
 
 
 def job_counts(output):
@@ -88,12 +105,3 @@ def expected_jobs(config, figures):
         "primer_summarize": len(figures),
         "primer_plot": len(figures),
     }
-
-
-def missing_commands(*names):
-    """The `nalm` sub-commands not built yet in this checkout."""
-    from nalm.cli import build_parser
-
-    parser = build_parser()
-    choices = next(a for a in parser._actions if a.dest == "command").choices
-    return [name for name in names if name not in choices]

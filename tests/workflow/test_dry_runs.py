@@ -37,14 +37,16 @@ def test_paper_config_has_the_papers_grid():
 
 
 @pytest.mark.parametrize("figure", sorted(PRIMER_FIGURES))
-def test_figure_dry_run_plans_the_expected_jobs(figure):
-    result = snakemake("--dry-run", "--cores", "2", f"results/figures/{figure}.pdf")
+def test_figure_dry_run_plans_the_expected_jobs(figure, workdir):
+    result = snakemake("--dry-run", "--cores", "2", f"results/figures/{figure}.pdf", workdir=workdir)
     assert result.returncode == 0, result.stderr[-3000:]
     assert job_counts(result.stdout + result.stderr) == expected_jobs(PAPER, [figure])
 
 
-def test_fig14_at_full_fidelity_is_5_modules_x_225_runs():
-    result = snakemake("--dry-run", "--cores", "2", "results/figures/fig14_add.pdf", "--printshellcmds")
+def test_fig14_at_full_fidelity_is_5_modules_x_225_runs(workdir):
+    result = snakemake(
+        "--dry-run", "--cores", "2", "results/figures/fig14_add.pdf", "--printshellcmds", workdir=workdir
+    )
     output = result.stdout + result.stderr
     train_commands = [line for line in output.splitlines() if "nalm train" in line]
     assert len(train_commands) == 5
@@ -53,11 +55,13 @@ def test_fig14_at_full_fidelity_is_5_modules_x_225_runs():
         assert command.count("--range-id") == 9
 
 
-def test_all_figures_and_smaller_blocks(tmp_path):
+def test_all_figures_and_smaller_blocks(tmp_path, workdir):
     overlay = tmp_path / "blocks.yaml"
     overlay.write_text("primer: {block: {ranges: 1, seeds: 5}}\n")
     config = load_config(PAPER_CONFIG, overlay)
-    result = snakemake("--dry-run", "--cores", "2", "--configfile", str(PAPER_CONFIG), str(overlay))
+    result = snakemake(
+        "--dry-run", "--cores", "2", "--configfile", str(PAPER_CONFIG), str(overlay), workdir=workdir
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     expected = expected_jobs(config, list(PRIMER_FIGURES))
     expected["all"] = 1
@@ -65,15 +69,16 @@ def test_all_figures_and_smaller_blocks(tmp_path):
     assert job_counts(result.stdout + result.stderr) == expected
 
 
-def test_quick_preset_is_small():
+def test_quick_preset_is_small(workdir):
     config = load_config(PAPER_CONFIG, QUICK_CONFIG)
     result = snakemake(
-        "--dry-run", "--cores", "2", "results/figures/fig14_add.pdf", "--configfile", str(QUICK_CONFIG)
+        "--dry-run", "--cores", "2", "results/figures/fig14_add.pdf", "--configfile", str(QUICK_CONFIG),
+        workdir=workdir,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert job_counts(result.stdout + result.stderr) == expected_jobs(config, ["fig14_add"])
 
 
-def test_lint_is_clean():
-    result = snakemake("--lint")
+def test_lint_is_clean(workdir):
+    result = snakemake("--lint", workdir=workdir)
     assert result.returncode == 0, result.stdout + result.stderr

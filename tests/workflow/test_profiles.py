@@ -13,28 +13,21 @@ pytestmark = pytest.mark.workflow
 PROFILES = REPO / "workflow" / "profiles"
 
 
-def _need(name):
-    if not any((PROFILES / name / f).is_file() for f in profiles.PROFILE_FILES):
-        pytest.skip(f"workflow/profiles/{name} does not exist yet (owned by the cluster issue)")
-
-
 @pytest.mark.parametrize("name", ["lsf", "slurm"])
-def test_cluster_profile_dry_run(name):
-    _need(name)
-    result = snakemake("--dry-run", "results/figures/fig14_add.pdf", "--profile", f"workflow/profiles/{name}")
+def test_cluster_profile_dry_run(name, workdir):
+    result = snakemake("--dry-run", "results/figures/fig14_add.pdf", "--profile", str(PROFILES / name), workdir=workdir)
     assert result.returncode == 0, result.stderr[-3000:]
     assert job_counts(result.stdout + result.stderr)["primer_train"] >= 5
 
 
 @pytest.mark.parametrize("name", ["lsf", "slurm"])
-def test_literal_profile_name_after_install(tmp_path, name):
-    _need(name)
+def test_literal_profile_name_after_install(tmp_path, workdir, name):
     config_home = tmp_path / "xdg"
     rows = profiles.install(PROFILES, config_home / "snakemake", [name])
     assert rows[0][2] == "linked"
     result = snakemake(
         "--dry-run", "results/figures/fig14_add.pdf", "--profile", name,
-        env={"XDG_CONFIG_HOME": str(config_home)},
+        env={"XDG_CONFIG_HOME": str(config_home)}, workdir=workdir,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     assert re.search(rf"Using profiles? {name} ", result.stderr), result.stderr[-2000:]
