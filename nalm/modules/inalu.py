@@ -85,7 +85,9 @@ class INALU(ArithmeticModule):
     def regularizers(self):
         parameters = (self.W_a_hat, self.M_a_hat, self.W_m_hat, self.M_m_hat, self.g)
         terms = [torch.relu(SATURATION - p.abs()).reshape(self.runs, -1).mean(dim=1) for p in parameters]
-        return {"inalu": torch.stack(terms).sum(dim=0)}
+        # summed term by term, in order: a stacked sum over a [5, R] tensor rounds differently
+        # for R = 1 (one contiguous reduction) than for R > 1, and a run must not see its block
+        return {"inalu": sum(terms)}
 
     @torch.no_grad()
     def sparsity_error(self):

@@ -9,7 +9,8 @@ import pytest
 import torch
 
 from nalm.core.engine import TAG_BETA, TAG_CRITERION
-from nalm.core.presets import resolve
+from nalm.core.hyperparameters import Hyperparameters
+from nalm.core.presets import OPS, load_presets, resolve
 from nalm.core.ranges import parse_range
 from nalm.tasks.single_module import (
     TAG_EXTRAPOLATION,
@@ -53,6 +54,75 @@ def test_a_run_alone_and_in_a_block_of_25_logs_identical_metrics(preset, op):
     _, block = train(preset, op, mixed, 400, regularizer_ramp=[100, 300])
     assert np.array_equal(metrics(alone[0]), metrics(block[12]), equal_nan=True)
     assert alone[0].scalars == block[12].scalars
+
+
+#: Every schedule event of a preset, moved into a run of EVENT_ITERATIONS (as
+#: tests/regression/primer_bytes.py does): the regulariser ramp, β × growth at 80, 160 and 240,
+#: iNALU's regulariser after 120 and its re-initialisation test over 60 stored losses.
+EVENT_ITERATIONS, EVENT_LOG_INTERVAL = 240, 40
+EVENT_RAMP, EVENT_BETA_STEP, EVENT_INALU_AFTER, EVENT_STORED_LOSSES = [40, 160], 80, 120, 60
+DIVISION_PAIRS = [(parse_range("[0.1,0.2]"), parse_range("[0.2,2]"), "r6"), (*R7, "r7")]
+
+
+def every_preset_op():
+    """(preset, op, stalled) for every registered preset and op; presets with a re-initialisation
+    test also stalled (a learning rate too small to move float32 weights), so that it fires for
+    some runs of a block and not for others."""
+    cases = []
+    for name, preset in load_presets().items():
+        for op in preset.get("ops", OPS):
+            cases.append((name, op, False))
+            if resolve(name, op).reinit is not None:
+                cases.append((name, op, True))
+    return cases
+
+
+def event_overrides(preset, op, stalled):
+    hyper, defaults = resolve(preset, op), Hyperparameters(preset="defaults")
+    overrides = {"beta_step": EVENT_BETA_STEP}  # used only by blocks with β (checked below)
+    if hyper.regularizer_ramp != defaults.regularizer_ramp:
+        overrides["regularizer_ramp"] = EVENT_RAMP
+    if hyper.inalu_regularizer is not None:  # and every run below its MSE gate
+        overrides["inalu_regularizer"] = {**hyper.inalu_regularizer, "after_iteration": EVENT_INALU_AFTER,
+                                          "mse_below": 1e30}
+    if hyper.reinit is not None:
+        overrides["reinit"] = {**hyper.reinit, "max_stored_losses": EVENT_STORED_LOSSES}
+    if stalled:
+        overrides["learning_rate"] = 1e-12
+    return overrides
+
+
+def logged(log):
+    """A run's event scalars and texts, NaN made comparable."""
+    return [(step, tag, "nan" if math.isnan(value) else value) for step, tag, value in log.scalars], log.texts
+
+
+@pytest.mark.parametrize("preset, op, stalled", every_preset_op())
+def test_every_preset_alone_equals_in_a_block_of_4_across_its_schedule_events(preset, op, stalled):
+    overrides = event_overrides(preset, op, stalled)
+    division = op in ("div", "reciprocal") and not stalled
+    (a, b, tag_a), (c, d, tag_b) = DIVISION_PAIRS if division else [(*R7, "r7"), (*R5, "r5")]
+    runs = [RunSpec(a, b, tag_a, 3), RunSpec(c, d, tag_b, 11), RunSpec(a, b, tag_a, 5), RunSpec(c, d, tag_b, 12)]
+    hyper = resolve(preset, op, overrides)
+    block = make_block(hyper, SingleModuleTask(op, 2), runs, EVENT_ITERATIONS, EVENT_LOG_INTERVAL)
+    weighted = []  # iterations at which a regulariser term had a non-zero weight
+    terms = block.network.regularizers
+    block.network.regularizers = lambda: weighted.append(len(weighted)) or terms()
+    logs = block.train()
+    # every event of the preset happened inside the run
+    if block.uses_beta:
+        assert len({v for _, tag, v in logs[1].scalars if tag == TAG_BETA}) >= 2, "β never stepped"
+    if "regularizer_ramp" in overrides or hyper.inalu_regularizer is not None:
+        assert weighted, "no regulariser term was ever weighted"
+    if stalled:
+        histories = [[step for step, _, _ in log.texts] for log in logs]
+        assert any(histories) and len({tuple(h) for h in histories}) > 1, histories
+    # the run with the most re-initialisations (else the second) alone: the same bits
+    chosen = max(range(len(runs)), key=lambda r: (len(logs[r].texts), r == 1))
+    _, alone = train(preset, op, [runs[chosen]], EVENT_ITERATIONS, EVENT_LOG_INTERVAL, **overrides)
+    assert np.array_equal(metrics(alone[0]), metrics(logs[chosen]), equal_nan=True)
+    assert logged(alone[0]) == logged(logs[chosen])
+    assert alone[0].diverged == logs[chosen].diverged
 
 
 def test_same_seed_same_numbers_and_different_seeds_differ():
