@@ -42,7 +42,7 @@ def run(args) -> int:
     evaluations = positive(section["evaluations"] if args.evaluations is None else args.evaluations, "--evaluations")
     embedding = positive(args.embedding_size or section["embedding_size"], "--embedding-size")
     hidden = positive(args.hidden_size or section["hidden_size"], "--hidden-size")
-    task = LanguageBlock([LanguageRun(args.model, seed) for seed in seeds])
+    task = LanguageBlock([LanguageRun(args.model, seed) for seed in seeds], predict_at=evaluations)
     network = build_network(args.model, model, embedding, hidden, len(seeds), args.nac_initialisation, task.constants)
     steps = task.steps_per_evaluation
     logs, _ = train(hyperparameters("language", section), task, network, evaluations * steps, steps,

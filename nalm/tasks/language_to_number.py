@@ -29,7 +29,9 @@ NaN: the reproduction skips a step whose last output is NaN, the engine does not
 the run's parameters NaN: it is then *diverged*, its metrics NaN); and the reproduction's
 learning-rate scheduler, created but never stepped, is absent.
 
-`predictions` holds every run's outputs for 0 … 999 at the last log step.
+`predictions` holds every run's outputs for 0 … 999 at the last evaluation (or, with
+`predict_at=k`, at the k-th evaluation only, counting t = 0 as the 0th: that saves their cost at
+the others).
 """
 
 from dataclasses import dataclass
@@ -150,8 +152,9 @@ class LanguageBlock:
     metrics = METRICS
     selection_metric = "validation_mae"
 
-    def __init__(self, runs: list, constants: LanguageConstants | None = None):
+    def __init__(self, runs: list, constants: LanguageConstants | None = None, predict_at: int | None = None):
         self.runs = list(runs)
+        self.predict_at, self.evaluations = predict_at, 0
         self.constants = c = constants or LanguageConstants.from_paper()
         self.table = token_table(c)
         self.values = torch.arange(c.numbers[0], c.numbers[1] + 1, dtype=torch.float32)
@@ -213,9 +216,10 @@ class LanguageBlock:
         train = self._l1 / seen if self._schedule is not None else torch.full_like(self._l1, float("nan"))
         self._l1.zero_()
         self._excluded.zero_()
-        runs = len(self.runs)
-        everything = torch.arange(self.table.shape[0], device=self.table.device).expand(runs, -1)
-        self.predictions = network(self.table[everything])[..., 0].detach().cpu()
+        if self.predict_at is None or self.evaluations == self.predict_at:
+            everything = torch.arange(self.table.shape[0], device=self.table.device).expand(len(self.runs), -1)
+            self.predictions = network(self.table[everything])[..., 0].detach().cpu()
+        self.evaluations += 1
         return {
             "train_mae": train,
             "validation_mae": self._mae(network, self.rows[1]),
