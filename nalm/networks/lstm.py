@@ -10,9 +10,10 @@ PyTorch reproduction `nkarasovd/Neural_Arithmetic_Logic_Units` builds it
 (`src/language_models/model.py`: `nn.Embedding` with its N(0, 1) default, `nn.LSTM` whose
 matrices are re-drawn Xavier-uniform and whose biases are set to 0, zero initial state).
 
-Why not `torch.func.vmap` over `nn.LSTM`: vmap has no batching rule for the fused LSTM kernel and
-falls back to a per-run loop. Here every weight carries the runs dimension and a step is two
-batched products per run plus element-wise gates.
+Why not `torch.func.vmap` over `nn.LSTM` (`nalm.networks.vectorised`): torch 2.13 has no batching
+rule for `aten::lstm` and cannot generate a fallback ("Batching rule not implemented for
+aten::lstm.input"), so the only alternative would be a Python loop over runs. Here every weight
+carries the runs dimension and a step is one batched product per run plus element-wise gates.
 
 Sequences of different lengths share a batch padded at the end: the LSTM is causal, so the
 output at position t of a sequence never depends on its padding; callers read each sequence's
