@@ -117,9 +117,21 @@ def kept_runs(runs: list, keep: int) -> list:
     return sorted(complete, key=lambda run: (run["metrics"]["test_mse"], run["seed"]))[:keep]
 
 
-def arithmetic100_table(runs: list, keep: int, models: list) -> list:
-    """One row per (mse, op, model): median ± MAD of the kept runs, beside the published table."""
+def published_active_parameters() -> dict:
+    """(op, model) -> median number of active parameters of the published Pareto figure's points."""
+    from nalm.papers import read_table
+
+    points = {}
+    for row in read_table("npu", "arithmetic100_pareto.tsv"):
+        points.setdefault((row["op"], row["model"]), []).append(float(row["active_parameters"]))
+    return {key: float(np.median(values)) for key, values in points.items()}
+
+
+def arithmetic100_table(runs: list, keep: int, models: list, threshold: float = 1e-2) -> list:
+    """One row per (mse, op, model): median ± MAD of the kept runs, beside the published table,
+    and the median number of parameters above `threshold` beside the published figure's."""
     published = published_arithmetic100()
+    active = published_active_parameters()
     rows = []
     for mse in ("test", "train"):
         for op in OUTPUTS:
@@ -134,10 +146,13 @@ def arithmetic100_table(runs: list, keep: int, models: list) -> list:
                 numbers = (median, spread, paper_median, paper_mad)
                 agree = bool(abs(median - paper_median) <= spread + paper_mad) if all(
                     not math.isnan(v) for v in numbers) and math.isfinite(median - paper_median) else False
+                counts = [run["active_parameters"].get(threshold, math.nan) for run in kept]
                 rows.append({
                     "mse": mse, "op": op, "model": model, "runs": len(group), "kept": len(kept),
                     "median": median, "mad": spread, "paper_median": paper_median, "paper_mad": paper_mad,
                     "agree": agree,
+                    "active_median": float(np.median(counts)) if counts else math.nan,
+                    "paper_active_median": active.get((op, model), math.nan),
                 })
     return rows
 

@@ -137,7 +137,7 @@ def _arithmetic100(args, runs):
     threshold = paper["reporting"]["active_threshold"]
     models = [m for m in [*paper["reported_models"], *paper["models"]] if any(run["model"] == m for run in runs)]
     models = list(dict.fromkeys(models))
-    rows = npu_results.arithmetic100_table(runs, keep, models)
+    rows = npu_results.arithmetic100_table(runs, keep, models, threshold)
     if args.table:
         npu_results.write_csv(args.table, rows)
     if args.latex:

@@ -20,7 +20,7 @@ from nalm.analysis.npu_results import (
 
 
 def _run(model, seed, task=None, **metrics):
-    return {"model": model, "seed": seed, "task": task, "metrics": metrics}
+    return {"model": model, "seed": seed, "task": task, "metrics": metrics, "active_parameters": {0.01: 100 + seed}}
 
 
 def test_mad_and_mean_sem():
@@ -55,4 +55,6 @@ def test_arithmetic100_keeps_the_best_finite_runs():
     test = next(r for r in rows if r["mse"] == "test")
     assert (test["runs"], test["kept"], test["median"], test["mad"]) == (13, 10, 4.5, 2.5)
     assert (test["paper_median"], test["paper_mad"], test["agree"]) == (0.092, 0.031, False)
+    # pareto.tex's NPU + points: median of the 10 published counts (1212, 633, …, 1970)
+    assert (test["active_median"], test["paper_active_median"]) == (104.5, 1088.0)
     assert r"(0.092 $\pm$ 0.031)" in arithmetic100_latex(rows)
