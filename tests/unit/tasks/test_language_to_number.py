@@ -86,3 +86,13 @@ def test_maes_and_their_denominators():
     expected = total / ((169 - 169 * 30) * 30)
     assert torch.allclose(metrics["train_mae"], torch.tensor([expected], dtype=torch.float64))
     assert task.predictions.shape == (1, 1000)
+
+
+def test_predictions_at_one_evaluation_only():
+    task = LanguageBlock([LanguageRun("lstm-linear", 0)], predict_at=1)
+    task.evaluate(Constant(1.0))
+    assert task.predictions is None
+    task.evaluate(Constant(2.0))
+    assert torch.all(task.predictions == 2.0)
+    task.evaluate(Constant(3.0))
+    assert torch.all(task.predictions == 2.0)
