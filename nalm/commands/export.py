@@ -26,6 +26,12 @@ def add_parser(subparsers):
         "<FILE>.skipped.csv) instead of failing",
     )
     parser.add_argument(
+        "--unmark-damaged",
+        action="store_true",
+        help="before failing on a damaged run, remove its metrics.csv (its mark of completeness), so that the "
+        "workflow trains its block again",
+    )
+    parser.add_argument(
         "--jobs", type=int, default=1, metavar="N", help="processes reading event files (default 1)"
     )
     parser.add_argument(
@@ -43,7 +49,8 @@ def run(args) -> int:
 
     if args.jobs < 1:
         raise UserError(f"--jobs {args.jobs}: expected a positive number of processes")
-    counts = export_runs(args.runs_dirs, args.out, skip_corrupt=args.skip_corrupt, jobs=args.jobs, reader=args.reader)
+    counts = export_runs(args.runs_dirs, args.out, skip_corrupt=args.skip_corrupt, jobs=args.jobs, reader=args.reader,
+                         unmark_damaged=args.unmark_damaged)
     skipped = f", {counts['skipped']} skipped (listed in {skipped_path(args.out)})" if counts["skipped"] else ""
     print(f"nalm export: {counts['rows']} rows from {counts['written']} runs{skipped} → {args.out}", file=sys.stderr)
     return 0

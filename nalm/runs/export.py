@@ -232,7 +232,7 @@ def skipped_path(out) -> str:
     return stem + ".skipped.csv"
 
 
-def export_runs(paths, out, skip_corrupt=False, jobs=1, warn=_warn, reader="benchmark") -> dict:
+def export_runs(paths, out, skip_corrupt=False, jobs=1, warn=_warn, reader="benchmark", unmark_damaged=False) -> dict:
     """Export every run below `paths` to the CSV file `out` (written atomically).
 
     `reader` picks the original exporter whose sparsity rules apply (`nalm.runs.table`):
@@ -241,12 +241,18 @@ def export_runs(paths, out, skip_corrupt=False, jobs=1, warn=_warn, reader="benc
     Returns counts: runs found, runs written, runs skipped, rows written. A damaged run (see the
     module's docstring) raises `UserError` naming it, leaving `out` untouched, unless
     `skip_corrupt`, which leaves it out with a warning and lists it in `skipped_path(out)`.
+    `unmark_damaged` (the workflow's) first removes the failing run's metrics.csv, its mark of
+    completeness, so that the workflow sees the run as unfinished and trains its block again.
     """
     check_output_file(out)
     skipped = []  # (directory, reason)
 
     def skip(directory, reason):
         if not skip_corrupt:
+            mark = os.path.join(directory, METRICS_FILE)
+            if unmark_damaged and os.path.isfile(mark):
+                os.unlink(mark)
+                raise UserError(f"{reason}: its {METRICS_FILE} was removed, so the workflow trains its block again")
             raise UserError(f"{reason}: rerun it, or pass --skip-corrupt to leave it out")
         warn(f"skipped {directory}: {reason}")
         skipped.append((os.fspath(directory), reason))

@@ -1,12 +1,18 @@
 # What every paper's rules share: config validation (defaults come from the schemas only),
-# the registry of papers and their default targets, paper data files, the device.
+# the registry of papers and their default targets, paper data files, the device, and the
+# checks every paper's rules can use before any job (rules/checks.py: range strings, result
+# paths blocked by a file, block manifests that no longer match the disk).
 # Parse-time work stays trivial (cluster jobs re-parse these files): no imports of nalm or
 # torch, no scanning of results/.
 
 import copy
 import csv
 import json
+import math
+import os
+import re
 import shlex
+import sys
 
 import jsonschema
 import yaml
@@ -24,8 +30,14 @@ def _config_key(path):
     return ".".join(str(part) for part in path) or "(top level)"
 
 
+include: "checks.py"
+
+
 def _validator_with_defaults():
-    """Draft 2020-12 that also fills in each property's `default` (the schema's, only there)."""
+    """Draft 2020-12 that also fills in each property's `default` (the schema's, only there).
+
+    Two rules beyond the standard: a number is never NaN (YAML's `.nan` passes every comparison),
+    and `x-increasing: true` asks a pair for start < end (nalm/core/hyperparameters.py)."""
     base = jsonschema.Draft202012Validator
     check_properties = base.VALIDATORS["properties"]
 
@@ -36,7 +48,25 @@ def _validator_with_defaults():
                     instance[key] = copy.deepcopy(subschema["default"])
         yield from check_properties(validator, properties, instance, schema)
 
-    return jsonschema.validators.extend(base, {"properties": properties_with_defaults})
+    def increasing(validator, wanted, instance, schema):
+        if wanted and isinstance(instance, list) and len(instance) == 2:
+            try:
+                ordered = instance[0] < instance[1]
+            except TypeError:
+                return  # the items' own types are reported by `items`
+            if not ordered:
+                yield jsonschema.ValidationError(f"{instance!r}: expected a pair [start, end] with start < end")
+
+    def is_number(checker, instance):
+        return base.TYPE_CHECKER.is_type(instance, "number") and not (isinstance(instance, float) and math.isnan(instance))
+
+    def is_integer(checker, instance):
+        return base.TYPE_CHECKER.is_type(instance, "integer") and is_number(checker, instance)
+
+    types = base.TYPE_CHECKER.redefine_many({"number": is_number, "integer": is_integer})
+    return jsonschema.validators.extend(
+        base, {"properties": properties_with_defaults, "x-increasing": increasing}, type_checker=types
+    )
 
 
 def validate(instance, schema_path, where=()):
@@ -61,6 +91,68 @@ def validate(instance, schema_path, where=()):
 
 def config_error(key, message):
     return WorkflowError(f"bad config key '{key}': {message} (see config/README.md)")
+
+
+def check_hyperparameters(values, where):
+    """A `set:` mapping (config override or paper table) against the hyper-parameter types of
+    nalm/core/hyperparameters.py (workflow/schemas/hyperparameters.schema.yaml, generated there)."""
+    return validate(values, SCHEMAS / "hyperparameters.schema.yaml", where)
+
+
+def check_range(where, text):
+    """A range string as `nalm train` reads it; one error naming where it is and the value."""
+    problem = range_problem(text)
+    if problem is not None:
+        raise WorkflowError(f"bad range {text!r} at {where}: {problem}")
+
+
+def check_result_paths(paths):
+    """No file stands where the rules must create a directory (e.g. `results/runs` a file)."""
+    for path in paths:
+        static = path.split("{", 1)[0]
+        blocked = blocked_path(static + "x")
+        if blocked is not None:
+            raise WorkflowError(f"{blocked} is a file, but the workflow writes {static}...: move it away")
+
+
+def block_damage(manifest):
+    """What no longer matches between a finished block's manifest and its runs on disk (None if
+    nothing or not trained yet): a run file deleted or truncated after training."""
+    return manifest_problem(manifest)
+
+
+def repair_markers(manifest, damage):
+    """The block's retrain markers (`<manifest stem>.retrain<n>.txt`): every one that exists, plus
+    the next one when the block is damaged. Listing the existing ones keeps an input set stable
+    once a block has been repaired, so nothing reruns needlessly; a new number retrains it again."""
+    stem = manifest[: -len(".txt")]
+    existing = []
+    while os.path.exists(f"{stem}.retrain{len(existing) + 1}.txt"):
+        existing.append(f"{stem}.retrain{len(existing) + 1}.txt")
+    if damage is None:
+        return existing
+    return existing + [f"{stem}.retrain{len(existing) + 1}.txt"]
+
+
+_reported_damage = set()
+
+
+def report_damage(manifest, damage):
+    if manifest not in _reported_damage:
+        _reported_damage.add(manifest)
+        print(f"nalm: {damage} since {manifest} was written: that block is trained again", file=sys.stderr)
+
+
+onstart:
+    # The device is checked where jobs run: here for the local executor (a cluster's submit
+    # host may have no GPU while its nodes do), not in dry runs; torch only when cuda is asked.
+    if config["device"] == "cuda" and getattr(workflow.executor_plugin, "_name", None) == "local":
+        try:
+            import torch
+        except ImportError:  # jobs use another environment (--use-conda): their nalm train checks
+            torch = None
+        if torch is not None and not torch.cuda.is_available():
+            raise config_error("device", "'cuda', but torch sees no CUDA device on this machine (use device: cpu)")
 
 
 def paper_section(paper):

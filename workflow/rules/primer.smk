@@ -48,15 +48,20 @@ rule primer_thresholds:
 
 # One job trains one block as one vectorised program. Every run writes its own directory
 # results/runs/<experiment>/<range-id>/seed<k>/ (docs/run-format.md); the job's declared output
-# is a manifest listing the runs' metrics.csv, written only once every one of them exists
-# (metrics.csv is renamed into place last, so a listed run is complete).
+# is a manifest listing every run file with its size, written by `nalm train` once all of them
+# exist. Before planning, the export compares each manifest with the disk (primer_manifests).
+PRIMER_TRAIN = "nalm train {params.arguments} --threads {threads} --out {params.out} --manifest {params.manifest}"
+#: after a command's output in {log}: on failure, its one-line error on the console too
+ERROR_LINE = " > {log} 2>&1 || {{ tail -n 1 {log} >&2; exit 1; }}"
+
+
 rule primer_train:
     output:
         manifest=PRIMER_PATHS["manifest"],
     params:
         arguments=primer_train_arguments,
         revision=lambda wildcards: PRIMER_EXPERIMENTS[wildcards.experiment]["revision"],
-        metrics=primer_block_metrics,
+        manifest=primer_manifest,
         out=lambda wildcards: PRIMER_PATHS["runs"].format(experiment=wildcards.experiment),
     wildcard_constraints:
         experiment=PRIMER_WILDCARDS["experiment"],
@@ -72,12 +77,44 @@ rule primer_train:
     conda:
         "../../envs/nalm.yaml"
     shell:
-        "nalm train {params.arguments} --threads {threads} --out {params.out} > {log} 2>&1"
-        " && ls -1 {params.metrics} > {output.manifest}"
+        PRIMER_TRAIN + ERROR_LINE
+
+
+# A block whose runs were deleted or damaged after training (a file of its manifest missing or of
+# another size) is trained again here, with the same arguments (the same bytes on the CPU), when
+# the export asks for the block's next retrain marker (primer_manifests). The manifest is an
+# ancient() input: the repair waits for a train job of the same block, but a newer manifest never
+# reruns it.
+rule primer_retrain:
+    input:
+        ancient(PRIMER_PATHS["manifest"]),
+    output:
+        PRIMER_PATHS["retrain"],
+    params:
+        arguments=primer_train_arguments,
+        manifest=primer_manifest,
+        out=lambda wildcards: PRIMER_PATHS["runs"].format(experiment=wildcards.experiment),
+    wildcard_constraints:
+        experiment=PRIMER_WILDCARDS["experiment"],
+        block=PRIMER_WILDCARDS["block"],
+        n=r"[0-9]+",
+    log:
+        "results/logs/train/{experiment}/{block}.retrain{n}.log",
+    threads: 1
+    resources:
+        mem_mb=primer_train_mem_mb,
+        runtime=primer_train_runtime,
+    conda:
+        "../../envs/nalm.yaml"
+    shell:
+        PRIMER_TRAIN + ERROR_LINE + "\n"
+        "echo 'block retrained: its runs no longer matched {input}' > {output}"
 
 
 # One job per experiment reads all its runs into one tidy CSV. The run directories are passed
-# explicitly, so runs left over from another config are never picked up.
+# explicitly, so runs left over from another config are never picked up, and a missing or
+# damaged one fails the job naming it (nalm export); --unmark-damaged removes that run's
+# metrics.csv, so that the next `snakemake` trains its block again (primer_manifests).
 rule primer_export:
     input:
         primer_manifests,
@@ -96,7 +133,7 @@ rule primer_export:
     conda:
         "../../envs/nalm.yaml"
     shell:
-        "nalm export {params.runs} --jobs {threads} --out {output} > {log} 2>&1"
+        "nalm export {params.runs} --unmark-damaged --jobs {threads} --out {output}" + ERROR_LINE
 
 
 # Per figure: the summary statistics of its experiments' tables against its thresholds, then

@@ -136,3 +136,16 @@ def test_a_bad_out_is_one_line_before_reading_any_run(capsys, runs, tmp_path, ta
     code, err = export(capsys, runs, out)
     assert code == 2 and message in err and err.count("\n") == 1, err
     assert os.listdir(tmp_path / "adir") == []
+
+
+def test_unmark_damaged_removes_the_mark_of_a_run_it_cannot_use(capsys, runs, tmp_path):
+    # the workflow's export: a bit flip keeps every size, so only reading finds it; the run then
+    # looks unfinished and its block is trained again (workflow/rules/primer.smk)
+    events = runs / "r7" / "seed1" / EVENTS
+    data = bytearray(events.read_bytes())
+    data[len(data) // 2] ^= 0x10
+    events.write_bytes(bytes(data))
+    code, err = export(capsys, runs, tmp_path / "t.csv", "--unmark-damaged")
+    assert code == 2 and "checksum mismatch" in err and "metrics.csv was removed" in err and err.count("\n") == 1
+    assert not (runs / "r7" / "seed1" / "metrics.csv").exists()
+    assert (runs / "r7" / "seed0" / "metrics.csv").exists()

@@ -10,6 +10,7 @@ PRIMER_PATHS = {
     "thresholds": "results/thresholds/{figure}.csv",
     "runs": "results/runs/{experiment}",
     "manifest": "results/runs/{experiment}/blocks/{block}.txt",
+    "retrain": "results/runs/{experiment}/blocks/{block}.retrain{n}.txt",
     "table": "results/tables/{experiment}.csv",
     "summary": "results/summaries/{figure}.csv",
     "figure": "results/figures/{figure}.pdf",
@@ -21,6 +22,7 @@ PRIMER_WILDCARDS = {
     "block": r"[A-Za-z0-9_+-]+_s[0-9]+(-[0-9]+)?",
     "figure": r"fig[0-9]+_[A-Za-z0-9_]+",
 }
+check_result_paths(PRIMER_PATHS.values())
 
 
 def _known_presets():
@@ -38,14 +40,20 @@ def _primer_experiments():
     experiments, presets = {}, _known_presets()
     schema = SCHEMAS / "primer_experiments.schema.yaml"
     for row in read_paper_table("primer", "experiments.tsv"):
-        experiment = {
-            "preset": row["preset"], "op": row["op"], "input_size": int(row["input_size"]),
-            "iterations": int(row["iterations"]), "set": json.loads(row["set"]) if row["set"] else {},
-        }
-        experiments[row["experiment"]] = validate(experiment, schema, ("experiments.tsv", row["experiment"]))
+        where = ("nalm/papers/primer/experiments.tsv", row["experiment"])
+        try:
+            experiment = {
+                "preset": row["preset"], "op": row["op"], "input_size": int(row["input_size"]),
+                "iterations": int(row["iterations"]), "set": json.loads(row["set"]) if row["set"] else {},
+            }  # fmt: skip
+        except (TypeError, ValueError) as error:
+            raise WorkflowError(f"{'.'.join(where)}: unreadable row ({error})") from None
+        experiments[row["experiment"]] = validate(experiment, schema, where)
+        check_hyperparameters(experiment["set"], (*where, "set"))
     for name, override in PRIMER_CONFIG["experiments"].items():
         if name not in experiments:
             raise config_error(f"primer.experiments.{name}", "unknown experiment (not in nalm/papers/primer/experiments.tsv)")
+        check_hyperparameters(override.get("set", {}), ("primer", "experiments", name, "set"))
         experiment = experiments[name]
         experiment["set"] = {**experiment["set"], **override.get("set", {})}
         experiment["iterations"] = override.get("iterations", experiment["iterations"])
@@ -54,7 +62,9 @@ def _primer_experiments():
         ops = presets.get(experiment["preset"])
         if ops is None or experiment["op"] not in ops:
             raise WorkflowError(
-                f"experiment {name}: preset {experiment['preset']!r} is not defined for op {experiment['op']!r}"
+                f"nalm/papers/primer/experiments.tsv: experiment {name}: preset {experiment['preset']!r} is not "
+                f"defined for op {experiment['op']!r} (nalm/papers/*/presets.yaml: "
+                + (f"ops {', '.join(ops)})" if ops else "no such preset)")
             )
     return experiments
 
@@ -66,9 +76,21 @@ for _range_id in PRIMER_RANGE_IDS:
         raise config_error(
             "primer.range_ids", f"{_range_id!r} is not a range pair of nalm/papers/primer/ranges.yaml ({', '.join(PRIMER_RANGES)})"
         )
+for _range_id, _pair in PRIMER_RANGES.items():
+    for _side in ("interpolation", "extrapolation"):
+        check_range(f"nalm/papers/primer/ranges.yaml {_range_id}.{_side}", _pair.get(_side))
 PRIMER_SEEDS = list(
     range(PRIMER_CONFIG["seeds"]["first"], PRIMER_CONFIG["seeds"]["first"] + PRIMER_CONFIG["seeds"]["count"])
 )
+if PRIMER_SEEDS[-1] > 2**32 - 1:  # `nalm train --seeds`: numpy's RandomState takes 0 .. 2**32 - 1
+    raise config_error("primer.seeds", f"first + count - 1 = {PRIMER_SEEDS[-1]}: seeds are 0 .. {2**32 - 1}")
+for _figure, _definition in PRIMER_FIGURES.items():
+    if not re.fullmatch(PRIMER_WILDCARDS["figure"], _figure):
+        raise WorkflowError(f"nalm/papers/primer/figures.yaml: figure {_figure!r} does not match {PRIMER_WILDCARDS['figure']}")
+    for _entry in _definition["series"]:
+        _name = _entry["experiment"] if isinstance(_entry, dict) else _entry
+        if _name not in PRIMER_EXPERIMENTS:
+            raise WorkflowError(f"nalm/papers/primer/figures.yaml: figure {_figure} shows {_name!r}, not an experiment of experiments.tsv")
 
 
 def _primer_block_id(range_ids, seeds):
@@ -136,10 +158,8 @@ def primer_train_arguments(wildcards):
     return shlex.join(arguments + set_flags(experiment["set"]))
 
 
-def primer_block_metrics(wildcards):
-    """The metrics.csv of every run of the block (written last: the run is complete)."""
-    range_ids, seeds = PRIMER_BLOCKS[wildcards.block]
-    return " ".join(f"{run}/metrics.csv" for run in primer_run_dirs(wildcards.experiment, range_ids, seeds))
+def primer_manifest(wildcards):
+    return PRIMER_PATHS["manifest"].format(experiment=wildcards.experiment, block=wildcards.block)
 
 
 def primer_train_runtime(wildcards, attempt):
@@ -155,7 +175,18 @@ def primer_train_mem_mb(wildcards, attempt):
 
 
 def primer_manifests(wildcards):
-    return [PRIMER_PATHS["manifest"].format(experiment=wildcards.experiment, block=block) for block in PRIMER_BLOCKS]
+    """Every block's manifest, and the retrain markers of its blocks (`repair_markers`): a block
+    whose runs were deleted or truncated after training (its manifest no longer matches the disk,
+    checked by size: one stat per run file) gets a new marker, which `primer_retrain` makes by
+    training the block again. Damage that keeps every size is found by `nalm export`'s own checks."""
+    inputs = []
+    for block in PRIMER_BLOCKS:
+        manifest = PRIMER_PATHS["manifest"].format(experiment=wildcards.experiment, block=block)
+        damage = block_damage(manifest)
+        if damage is not None:
+            report_damage(manifest, damage)
+        inputs += [manifest, *repair_markers(manifest, damage)]
+    return inputs
 
 
 def primer_figure_caption_lines(wildcards):
