@@ -227,6 +227,13 @@ def train_calls(work):
     return counts
 
 
+def manifest_run_directories(manifest):
+    """The run directories a block manifest lists (`size<TAB>path` per file, '#' comments)."""
+    lines = Path(manifest).read_text().splitlines()
+    files = [line.split("\t", 1)[1] for line in lines if line and not line.startswith("#")]
+    return sorted({Path(file).parent for file in files})
+
+
 def block_key(manifest):
     """results/runs/<experiment>/blocks/<ranges>_s<seeds>.txt -> the train_calls() key."""
     path = Path(manifest)
@@ -423,9 +430,9 @@ def test_killed_controller_restarts_without_redoing_finished_runs(work):
     assert finished, "no training block had finished in a completed SLURM job"
     finished_before = {m: os.stat(m).st_mtime_ns for m in finished}
     finished_runs = {
-        Path(line).parent: os.stat(work["dir"] / line).st_mtime_ns
+        run_dir: os.stat(work["dir"] / run_dir / "metrics.csv").st_mtime_ns
         for m in finished
-        for line in Path(m).read_text().split()
+        for run_dir in manifest_run_directories(m)
     }
     calls_before = train_calls(work)
     first_log = log_path.read_text()
