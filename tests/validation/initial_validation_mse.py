@@ -22,9 +22,9 @@ from nalm.tasks.single_module import RunSpec, SingleModuleTask, make_block
 def initial_validation_mse(preset, op, interpolation, extrapolation, seeds):
     runs = [RunSpec(parse_range(interpolation), parse_range(extrapolation), "init", s) for s in seeds]
     block = make_block(resolve(preset, op), SingleModuleTask(op), runs, 0)
-    block.module.eval()
+    block.network.eval()
     with torch.no_grad():
-        return block.validation.mse(block.module).numpy()
+        return block.task.validation.mse(block.network).numpy()
 
 
 if __name__ == "__main__":
