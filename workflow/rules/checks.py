@@ -1,11 +1,77 @@
 # Checks the rules make before any job, in plain Python: no nalm, no torch, no snakemake, so that
 # parsing stays cheap (cluster jobs re-parse every rules file) and the tests can import this file
-# (tests/unit/workflow/test_checks.py holds each check against the nalm function it mirrors).
-# Included by rules/common.smk; every function returns what is wrong, or None.
+# (tests/fuzz/test_fuzz_config.py holds each check against the nalm function it mirrors).
+# Included by rules/common.smk; every check returns what is wrong, or None.
 
 import ast
+import copy
 import math
 import os
+
+import jsonschema
+
+
+def config_validator():
+    """Draft 2020-12 that also fills in each property's `default` (the schema's, only there).
+
+    Two rules beyond the standard: a number is never NaN (YAML's `.nan` passes every comparison),
+    and `x-increasing: true` asks a pair for start < end (nalm/core/hyperparameters.py)."""
+    base = jsonschema.Draft202012Validator
+    check_properties = base.VALIDATORS["properties"]
+
+    def properties_with_defaults(validator, properties, instance, schema):
+        if isinstance(instance, dict):
+            for key, subschema in properties.items():
+                if isinstance(subschema, dict) and "default" in subschema and key not in instance:
+                    instance[key] = copy.deepcopy(subschema["default"])
+        yield from check_properties(validator, properties, instance, schema)
+
+    def increasing(validator, wanted, instance, schema):
+        if wanted and isinstance(instance, list) and len(instance) == 2:
+            try:
+                ordered = instance[0] < instance[1]
+            except TypeError:
+                return  # the items' own types are reported by `items`
+            if not ordered:
+                yield jsonschema.ValidationError(f"{instance!r}: expected a pair [start, end] with start < end")
+
+    def is_number(checker, instance):
+        return base.TYPE_CHECKER.is_type(instance, "number") and not (isinstance(instance, float) and math.isnan(instance))
+
+    def is_integer(checker, instance):
+        return base.TYPE_CHECKER.is_type(instance, "integer") and is_number(checker, instance)
+
+    types = base.TYPE_CHECKER.redefine_many({"number": is_number, "integer": is_integer})
+    return jsonschema.validators.extend(
+        base, {"properties": properties_with_defaults, "x-increasing": increasing}, type_checker=types
+    )
+
+
+def config_problem(instance, schema, where=()):
+    """`instance` checked against `schema` (defaults filled in): None, or one line naming the
+    first bad key, `bad config key 'a.b.c': what is wrong`."""
+    error = jsonschema.exceptions.best_match(config_validator()(schema).iter_errors(instance))
+    if error is None:
+        return None
+    path, message = [*where, *error.absolute_path], error.message
+    if error.validator == "additionalProperties" and "properties" in error.schema:
+        known = error.schema["properties"]
+        unknown = sorted((key for key in error.instance if key not in known), key=str)
+        path += unknown[:1]
+        message = f"unknown key (expected one of: {', '.join(known)})"
+    elif error.validator == "required":
+        missing = [key for key in error.validator_value if key not in error.instance]
+        path += missing[:1]
+        message = "missing"
+    key = ".".join(str(part) for part in path) or "(top level)"
+    return one_line(f"bad config key '{key}': {message}")
+
+
+def one_line(text):
+    """`text` with every unprintable character escaped (a key or value holding a newline still
+    gives one line)."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
 
 RANGE_EXPECTED = (
     "expected '[lo,hi]' with lo < hi, '[[lo0,hi0],[lo1,hi1]]' with equal widths, "

@@ -5,16 +5,13 @@
 # Parse-time work stays trivial (cluster jobs re-parse these files): no imports of nalm or
 # torch, no scanning of results/.
 
-import copy
 import csv
 import json
-import math
 import os
 import re
 import shlex
 import sys
 
-import jsonschema
 import yaml
 from snakemake.exceptions import WorkflowError
 
@@ -26,66 +23,16 @@ PAPER_DATA = Path(workflow.basedir).parent / "nalm" / "papers"
 SCHEMAS = Path(workflow.basedir) / "schemas"
 
 
-def _config_key(path):
-    return ".".join(str(part) for part in path) or "(top level)"
-
-
 include: "checks.py"
-
-
-def _validator_with_defaults():
-    """Draft 2020-12 that also fills in each property's `default` (the schema's, only there).
-
-    Two rules beyond the standard: a number is never NaN (YAML's `.nan` passes every comparison),
-    and `x-increasing: true` asks a pair for start < end (nalm/core/hyperparameters.py)."""
-    base = jsonschema.Draft202012Validator
-    check_properties = base.VALIDATORS["properties"]
-
-    def properties_with_defaults(validator, properties, instance, schema):
-        if isinstance(instance, dict):
-            for key, subschema in properties.items():
-                if isinstance(subschema, dict) and "default" in subschema and key not in instance:
-                    instance[key] = copy.deepcopy(subschema["default"])
-        yield from check_properties(validator, properties, instance, schema)
-
-    def increasing(validator, wanted, instance, schema):
-        if wanted and isinstance(instance, list) and len(instance) == 2:
-            try:
-                ordered = instance[0] < instance[1]
-            except TypeError:
-                return  # the items' own types are reported by `items`
-            if not ordered:
-                yield jsonschema.ValidationError(f"{instance!r}: expected a pair [start, end] with start < end")
-
-    def is_number(checker, instance):
-        return base.TYPE_CHECKER.is_type(instance, "number") and not (isinstance(instance, float) and math.isnan(instance))
-
-    def is_integer(checker, instance):
-        return base.TYPE_CHECKER.is_type(instance, "integer") and is_number(checker, instance)
-
-    types = base.TYPE_CHECKER.redefine_many({"number": is_number, "integer": is_integer})
-    return jsonschema.validators.extend(
-        base, {"properties": properties_with_defaults, "x-increasing": increasing}, type_checker=types
-    )
 
 
 def validate(instance, schema_path, where=()):
     """Check `instance` against a schema, filling in defaults; one clear error naming the key."""
     with open(schema_path) as handle:
         schema = yaml.safe_load(handle)
-    validator = _validator_with_defaults()(schema)
-    error = jsonschema.exceptions.best_match(validator.iter_errors(instance))
-    if error is not None:
-        path, message = [*where, *error.absolute_path], error.message
-        if error.validator == "additionalProperties" and "properties" in error.schema:
-            known = error.schema["properties"]
-            path.append(sorted(set(error.instance) - set(known))[0])
-            message = f"unknown key (expected one of: {', '.join(known)})"
-        elif error.validator == "required":
-            missing = [key for key in error.validator_value if key not in error.instance]
-            path.append(missing[0])
-            message = "missing"
-        raise WorkflowError(f"bad config key '{_config_key(path)}': {message} (see config/README.md)")
+    problem = config_problem(instance, schema, where)
+    if problem is not None:
+        raise WorkflowError(f"{problem} (see config/README.md)")
     return instance
 
 
