@@ -18,7 +18,7 @@ column naming the module x op x range pair). Per cell it reports:
 `detectable_difference` gives the smallest success-rate difference the Fisher test detects with
 a given power: the exact power, summed over every outcome (k1, k2) of two binomial samples.
 
-    python tests/validation/compare_outcomes.py ORIGINAL.csv OURS.csv [--markdown]
+    python tests/validation/compare_outcomes.py ORIGINAL.csv OURS.csv [--extra MORE_SEEDS.csv]
 """
 
 import argparse
