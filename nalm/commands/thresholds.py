@@ -67,7 +67,10 @@ def run(args):
     )
     if not cases:
         raise UserError("no cases selected: check --ops, --input-sizes and --ranges")
-    table = threshold_table(cases, epsilon=args.epsilon, samples=args.samples, seed=args.seed)
+    from nalm.core.progress import progress
+
+    table = threshold_table(progress(cases, "nalm thresholds", " cases"), epsilon=args.epsilon, samples=args.samples,
+                            seed=args.seed)
     try:
         write_r_csv(table, args.out)
     except OSError as error:

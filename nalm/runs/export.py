@@ -37,6 +37,7 @@ from multiprocessing import get_context
 
 from nalm.core.atomic import atomic_output
 from nalm.core.errors import UserError
+from nalm.core.progress import progress
 from nalm.core.ranges import parse_range
 from nalm.core.outputs import check_output_file
 from nalm.runs.directory import METRICS_FILE, check_complete
@@ -288,7 +289,7 @@ def export_runs(paths, out, skip_corrupt=False, jobs=1, warn=_warn, reader="benc
             pool = None
             results = (_csv_rows_or_error(run, reader) for run in runs)
         try:
-            for run, (rows, error) in zip(runs, results):
+            for run, (rows, error) in progress(zip(runs, results), "nalm export", " runs", total=len(runs)):
                 if error is not None:
                     skip(run.directory, error)
                 else:
