@@ -1,7 +1,8 @@
 """`nalm profiles`: make the workflow's Snakemake profiles usable by name.
 
-Snakemake resolves `--profile NAME` in the working directory, then in
-`$XDG_CONFIG_HOME/snakemake/` (default `~/.config/snakemake/`) and `/etc/xdg/snakemake/`,
+Snakemake resolves `--profile NAME` in the working directory, then in its user and site config
+directories (platformdirs: `$XDG_CONFIG_HOME/snakemake/`, default `~/.config/snakemake/`, and
+`/etc/xdg/snakemake/` on Linux; `~/Library/Application Support/snakemake/` on macOS),
 but never in `workflow/profiles/`. `nalm profiles install` links each profile of
 `workflow/profiles/` (except `default`, which Snakemake already loads by itself as the
 workflow profile) into the user's profile directory, so that the literal
@@ -22,8 +23,15 @@ PROFILE_FILES = ("profile.yaml", "config.yaml")
 
 
 def default_destination() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
-    return Path(base) / "snakemake"
+    """Snakemake's own user profile directory: `platformdirs.AppDirs("snakemake", "snakemake")
+    .user_config_dir`, as `snakemake.common.get_appdirs` computes it (`~/.config/snakemake` or
+    `$XDG_CONFIG_HOME/snakemake` on Linux, `~/Library/Application Support/snakemake` on macOS)."""
+    try:
+        from platformdirs import AppDirs  # a dependency of snakemake
+    except ImportError:  # snakemake not installed here: the Linux default
+        base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+        return Path(base) / "snakemake"
+    return Path(AppDirs("snakemake", "snakemake").user_config_dir)
 
 
 def find_source(given=None) -> Path:
@@ -100,9 +108,15 @@ def add_parser(subparsers):
     list_parser.set_defaults(func=run_list)
 
 
+def _destination(given) -> Path:
+    if given == "":
+        raise UserError("--dest '': expected a directory name")
+    return Path(given).expanduser() if given is not None else default_destination()
+
+
 def run_install(args):
     source = find_source(args.source)
-    destination = Path(args.dest).expanduser() if args.dest else default_destination()
+    destination = _destination(args.dest)
     for name, link, state in install(source, destination, args.names, args.force):
         print(f"{name}: {state}: {link} -> {source / name}")
     print(f"now: snakemake results/figures/fig14_add.pdf --profile NAME  (NAME from {destination})")
@@ -111,7 +125,7 @@ def run_install(args):
 
 def run_list(args):
     source = find_source(args.source)
-    destination = Path(args.dest).expanduser() if args.dest else default_destination()
+    destination = _destination(args.dest)
     for name, path in profiles_in(source).items():
         if name == WORKFLOW_PROFILE:
             state = "loaded automatically (workflow profile)"
