@@ -78,7 +78,12 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
     for name in command_names():
         summary = None if argv is None else command_summary(name)
         if summary is None or summary[0] == requested:
+            from nalm.commands._help import complete  # shared option help and examples
+
+            before = set(subparsers.choices)
             importlib.import_module(f"nalm.commands.{name}").add_parser(subparsers)
+            for command in set(subparsers.choices) - before:
+                complete(command, subparsers.choices[command])
         else:  # listed only; never parsed, since the requested command is a different one
             subparsers.add_parser(summary[0], **({"help": summary[1]} if summary[1] is not None else {}))
     return parser

@@ -47,4 +47,17 @@ def test_help_imports_no_command_and_a_command_imports_only_itself():
         out = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=True).stdout
         return set(json.loads(out.splitlines()[-1]))
     assert imported("--help") == set()
-    assert imported("modules", "--help") == {"nalm.commands.modules"}
+    assert imported("modules", "--help") == {"nalm.commands.modules", "nalm.commands._help"}
+
+
+def test_every_option_has_help_and_every_command_an_example():
+    import argparse
+
+    for command, parser in _choices(build_parser()).items():
+        text = (parser.description or "") + (parser.epilog or "")
+        assert "xample" in text, f"nalm {command} --help shows no example"
+        for action in parser._actions:
+            if isinstance(action, (argparse._HelpAction, argparse._SubParsersAction)):
+                continue
+            assert action.help, f"nalm {command}: {action.option_strings or action.dest} has no help"
+        parser.format_help()  # every %(...)s in the help texts resolves
