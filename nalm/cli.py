@@ -51,10 +51,17 @@ def command_summary(name: str):
     return None
 
 
-def _version() -> str:
-    from nalm.runs.provenance import package_version
+class _Version(argparse.Action):
+    """`--version`: the installed distribution's version, looked up only when asked."""
 
-    return package_version()
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from nalm.runs.provenance import package_version
+
+        print(f"nalm {package_version()}")
+        parser.exit()
 
 
 def _requested(argv) -> str | None:
@@ -71,8 +78,7 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
         description="Neural arithmetic logic modules: train, export, summarise and plot.",
         epilog=EPILOG,
     )
-    parser.add_argument("--version", action="version", version=f"nalm {_version()}",
-                        help="print the installed nalm version and exit")
+    parser.add_argument("--version", action=_Version, help="print the installed nalm version and exit")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     requested = None if argv is None else _requested(argv)
     for name in command_names():
