@@ -67,6 +67,7 @@ class RunLog:
     reinits: int = 0
     details: dict = field(default_factory=dict)  # task facts for run.json
     seconds: float = math.nan
+    device: str = "cpu"  # where it trained (run.json's provenance)
 
     def __post_init__(self):
         for name in self.metric_names:
@@ -86,7 +87,7 @@ class Block:
         self.runs = list(task.runs)
         details = getattr(task, "run_details", lambda r: {})
         names = tuple(metric.name for metric in task.metrics)
-        self.logs = [RunLog(run, names, details=details(r)) for r, run in enumerate(self.runs)]
+        self.logs = [RunLog(run, names, details=details(r), device=str(self.device)) for r, run in enumerate(self.runs)]
         R = len(self.runs)
         self.generators = [init_generator(run.seed) for run in self.runs]
         network.reset_parameters(self.generators)  # drawn on the CPU: the same numbers on any device

@@ -13,10 +13,10 @@ import json
 import os
 from pathlib import Path
 
-from nalm import __version__
 from nalm.core.atomic import write_text_atomic
 from nalm.core.errors import UserError
 from nalm.runs.events import event_file_name, write_event_file
+from nalm.runs.provenance import package_version, provenance
 
 RUN_CONFIG_FILE = "run.json"
 METRICS_FILE = "metrics.csv"
@@ -42,7 +42,8 @@ def metrics_csv(log) -> str:
 
 
 def write_run(out, log, config: dict) -> Path:
-    """Write the run's directory (`config` is its `run.json`, plus `nalm_version`); returns it."""
+    """Write the run's directory (`config` is its `run.json`, plus `nalm_version` and `provenance`);
+    returns it."""
     run = log.run
     directory = run_directory(out, run.group, run.seed)
     os.makedirs(directory, exist_ok=True)
@@ -52,7 +53,8 @@ def write_run(out, log, config: dict) -> Path:
     if metrics.exists():
         metrics.unlink()
     write_event_file(directory / event_file_name(), log.scalars, log.texts)
-    config = {**config, "nalm_version": __version__}
+    # provenance (nalm/runs/provenance.py): which code, software, device and threads wrote it
+    config = {**config, "nalm_version": package_version(), "provenance": provenance(getattr(log, "device", "cpu"))}
     write_text_atomic(directory / RUN_CONFIG_FILE, json.dumps(config, indent=2, sort_keys=True) + "\n")
     write_text_atomic(metrics, metrics_csv(log))
     return directory

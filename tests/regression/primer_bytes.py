@@ -4,7 +4,7 @@ Every registered module preset (each of its ops) trains a small block through th
 command line: two range pairs (one mirrored), two seeds, enough iterations to cross shortened
 copies of every schedule event the preset has (regulariser ramp, β steps, the iNALU regulariser
 and re-initialisation). The SHA-256 of every file a run writes (event file, `metrics.csv`,
-`run.json`) is recorded, and so are the bytes of one small export → thresholds → summary → plot
+`run.json` less its `provenance` object) is recorded, and so are the bytes of one small export → thresholds → summary → plot
 chain of figure 14. A refactor that moves code must leave every hash unchanged.
 
     python tests/regression/primer_bytes.py --write   # re-record (only when numbers change on purpose)
@@ -80,8 +80,19 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _run_json_digest(path: Path) -> str:
+    """run.json without its `provenance` object (git commit and dirty flag, library versions,
+    threads: nalm/runs/provenance.py), in the bytes `write_run` gives the rest: those fields name
+    the code and machine, not the numbers, and would change the record at every commit."""
+    from nalm.runs.provenance import without_provenance
+
+    kept = without_provenance(json.loads(path.read_text(encoding="utf-8")))
+    return hashlib.sha256((json.dumps(kept, indent=2, sort_keys=True) + "\n").encode()).hexdigest()
+
+
 def _tree_digests(root: Path) -> dict:
-    return {str(p.relative_to(root)): _digest(p) for p in sorted(root.rglob("*")) if p.is_file()}
+    return {str(p.relative_to(root)): _run_json_digest(p) if p.name == "run.json" else _digest(p)
+            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def _figure_chain(work: Path) -> dict:
