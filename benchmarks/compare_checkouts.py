@@ -4,8 +4,9 @@ For each Primer preset, trains the same block (the paper's 9 range pairs x 25 se
 one thread) with `nalm train` from checkout A and from checkout B, alternating A B A B … so that
 any change in machine load affects both alike, and prints, for each, the median training
 seconds (wall, as `nalm train` reports them: training alone, not start-up or writing) and the
-median CPU seconds of the whole process (start-up included), and the ratios B/A. On a busy
-machine the CPU seconds are the steadier measure.
+median CPU seconds of training: the CPU seconds of the whole process less those of the same
+command for one iteration (start-up: imports, presets, building the block, writing), measured
+once per preset and checkout. On a busy machine the CPU seconds are the steadier measure.
 
     python benchmarks/compare_checkouts.py --a /tmp/old-checkout --b . --iterations 5000 --repeats 3
 
@@ -60,16 +61,20 @@ def main() -> int:
     parser.add_argument("--presets", nargs="*", default=[p for p, _ in PRIMER])
     args = parser.parse_args()
     ops = dict(PRIMER)
+    startup = {}
     print(f"225 runs x {args.iterations} iterations, one thread, {args.repeats} alternating repeats")
     print(f"{'preset':<8} {'op':<4} {'A wall s':>9} {'B wall s':>9} {'B/A':>6} {'A cpu s':>9} {'B cpu s':>9} {'B/A':>6}")
     wall_ratios, cpu_ratios = [], []
     for preset in args.presets:
         a_runs, b_runs = [], []
+        for checkout in (args.a, args.b):
+            startup[checkout] = train_seconds(checkout, preset, ops[preset], 1)[1]
         for _ in range(args.repeats):
             a_runs.append(train_seconds(args.a, preset, ops[preset], args.iterations))
             b_runs.append(train_seconds(args.b, preset, ops[preset], args.iterations))
         a_wall, b_wall = (statistics.median(t[0] for t in runs) for runs in (a_runs, b_runs))
-        a_cpu, b_cpu = (statistics.median(t[1] for t in runs) for runs in (a_runs, b_runs))
+        a_cpu = statistics.median(t[1] for t in a_runs) - startup[args.a]
+        b_cpu = statistics.median(t[1] for t in b_runs) - startup[args.b]
         wall_ratios.append(b_wall / a_wall)
         cpu_ratios.append(b_cpu / a_cpu)
         print(f"{preset:<8} {ops[preset]:<4} {a_wall:>9.2f} {b_wall:>9.2f} {b_wall / a_wall:>6.3f} "
