@@ -38,13 +38,18 @@ def read_runs(directories) -> list:
             final = json.loads((directory / "final.json").read_text())
         except FileNotFoundError as error:
             raise UserError(f"{directory}: not a complete nalm npu-train run ({Path(error.filename).name} is missing)") from None
-        metrics = {name: float(value) for name, value in final["metrics"].items()}
-        runs.append({
-            "directory": str(directory), "experiment": config["experiment"], "model": config["model"],
-            "task": config["task"], "seed": int(config["seed"]), "settings": config["settings"],
-            "updates": config["updates"], "diverged": final["diverged"], "metrics": metrics,
-            "active_parameters": {float(k): v for k, v in final.get("active_parameters", {}).items()},
-        })
+        except (OSError, ValueError) as error:  # not a directory, unreadable, not JSON
+            raise UserError(f"{directory}: not a readable nalm npu-train run ({error})") from None
+        try:
+            metrics = {name: float(value) for name, value in final["metrics"].items()}
+            runs.append({
+                "directory": str(directory), "experiment": config["experiment"], "model": config["model"],
+                "task": config["task"], "seed": int(config["seed"]), "settings": config["settings"],
+                "updates": config["updates"], "diverged": final["diverged"], "metrics": metrics,
+                "active_parameters": {float(k): v for k, v in final.get("active_parameters", {}).items()},
+            })
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise UserError(f"{directory}: run.json or final.json lacks or garbles a field ({error!r})") from None
     return runs
 
 

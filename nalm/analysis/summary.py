@@ -72,9 +72,9 @@ def read_run_table(path):
     if table["step"].isna().any():
         raise UserError(f"{path}: column 'step' has empty or non-numeric values")
     table["operation"] = table["operation"].astype(str).str.removeprefix("op-")
-    unknown = sorted(set(table["operation"]) - set(OPERATIONS))
+    unknown = sorted(set(table["operation"].fillna("")) - set(OPERATIONS))  # pandas 3 keeps NaN through astype(str)
     if unknown:
-        raise UserError(f"{path}: unknown operation(s) {', '.join(unknown)}: expected {', '.join(OPERATIONS)}")
+        raise UserError(f"{path}: unknown operation(s) {', '.join(op or repr(op) for op in unknown)}: expected {', '.join(OPERATIONS)}")
     return table
 
 

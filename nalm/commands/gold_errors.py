@@ -23,8 +23,16 @@ def run(args):
     from nalm.figures.gold_errors import build_gold_plot, gold_latex_table
     from nalm.figures.three_panel import companion_paths, save_plot
 
-    table = gold_error_table()
+    from nalm.core.outputs import check_output_file
+
+    # every file this writes, checked before any is: a bad path changes nothing
+    check_output_file(args.out, suffixes=(".pdf", ".png"), create_directory=True)
     data_path, table_path = companion_paths(args.out)
+    for path in (data_path, table_path):
+        check_output_file(path, "--out's companion", create_directory=True)
+    if args.thresholds_out is not None:
+        check_output_file(args.thresholds_out, "--thresholds-out")
+    table = gold_error_table()
     try:
         os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
         save_plot(build_gold_plot(table), args.out)

@@ -82,6 +82,8 @@ def run(args) -> int:
 
     if args.sequences < 1:
         raise UserError(f"bad --sequences {args.sequences}: expected a number >= 1")
+    if args.threads < 1:
+        raise UserError(f"bad --threads {args.threads}: expected a number >= 1")
     torch.set_num_threads(args.threads)
     models = _models(args)
     rows = []

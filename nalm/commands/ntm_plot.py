@@ -205,12 +205,24 @@ def plot_bitmaps(args):
 def run(args) -> int:
     import argparse
 
+    from nalm.core.outputs import check_output_directory, check_output_file
+
     drawers = {"curve": plot_curve, "generalisation": plot_generalisation, "bitmaps": plot_bitmaps}
+    # where it writes, checked before any work; a directory `all` made stays only if it was filled
     if args.kind == "all":
+        check_output_directory(args.out)
+        made = not Path(args.out).exists()
         Path(args.out).mkdir(parents=True, exist_ok=True)
-        for kind, name in FIGURES.items():
-            drawers[kind](argparse.Namespace(**{**vars(args), "out": str(Path(args.out) / name.format(task=args.task))}))
+        try:
+            for kind, name in FIGURES.items():
+                drawers[kind](argparse.Namespace(**{**vars(args), "out": str(Path(args.out) / name.format(task=args.task))}))
+        except UserError:
+            if made and not any(Path(args.out).iterdir()):
+                Path(args.out).rmdir()
+            raise
     else:
+        check_output_file(args.out, suffixes=(".pdf", ".png"), create_directory=True)
+        check_output_file(_data_path(args.out), "--out's companion", create_directory=True)
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         drawers[args.kind](args)
     print(f"nalm ntm-plot {args.kind}: {args.task} -> {args.out}", file=sys.stderr)

@@ -36,7 +36,9 @@ def default_destination() -> Path:
 
 def find_source(given=None) -> Path:
     """`workflow/profiles` of the checkout: given, under the cwd, or next to the package."""
-    candidates = [Path(given)] if given else [
+    if given == "":
+        raise UserError("--source '': expected the workflow/profiles directory")
+    candidates = [Path(given)] if given is not None else [
         Path.cwd() / "workflow" / "profiles",
         Path(__file__).resolve().parents[2] / "workflow" / "profiles",
     ]

@@ -10,6 +10,8 @@ from nalm.core.errors import UserError
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 #: seeds reach numpy's RandomState (the original's operand subsets), which takes 0 .. 2**32 - 1
 MAX_SEED = 2**32 - 1
+#: more runs than any block could hold in memory: '0-4294967295' is a typo, not a block
+MAX_SEEDS = 1_000_000
 
 
 def parse_seeds(text: str) -> list:
@@ -25,6 +27,8 @@ def parse_seeds(text: str) -> list:
             raise UserError(f"malformed seeds {text!r}: range {part!r} ends before it starts")
         if last > MAX_SEED:
             raise UserError(f"malformed seeds {text!r}: seeds are 0 .. {MAX_SEED}")
+        if len(seeds) + last - first + 1 > MAX_SEEDS:
+            raise UserError(f"malformed seeds {text!r}: more than {MAX_SEEDS:,} seeds in one call")
         seeds.extend(range(first, last + 1))
     if len(set(seeds)) != len(seeds):
         raise UserError(f"malformed seeds {text!r}: a seed is listed twice")
@@ -132,6 +136,7 @@ def run(args) -> int:
     seeds = parse_seeds(args.seeds)
     runs = [RunSpec(i, e, range_id, seed, d) for i, e, range_id, d in _range_pairs(args) for seed in seeds]
     # where the runs go, checked now: a bad --out must not cost a block's training
+    check_output_directory(args.out)
     for run in runs:
         check_output_directory(run_directory(args.out, run.group, run.seed))
     if args.manifest is not None:

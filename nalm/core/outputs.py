@@ -20,9 +20,17 @@ def _nearest_existing(path: str) -> str:
     return current
 
 
+def _no_nul(path, option):
+    if "\0" in path:
+        raise UserError(f"{option} {path!r}: a path cannot hold a NUL character")
+
+
 def check_output_directory(path, option: str = "--out") -> None:
     """`path` is a directory, or can be made one: every part of it that exists is a writable directory."""
     path = os.fspath(path)
+    _no_nul(path, option)
+    if not path:
+        raise UserError(f"{option} '': expected a directory name")
     existing = _nearest_existing(path)
     if not os.path.isdir(existing):
         what = "is" if existing == os.path.abspath(path) else f"is inside {existing}, which is"
@@ -35,6 +43,7 @@ def check_output_file(path, option: str = "--out", suffixes=None, create_directo
     """`path` can be written as a file: not a directory, in an existing writable directory (or,
     with `create_directory`, one that can be made), and (when `suffixes` is given) ending in one of them."""
     path = os.fspath(path)
+    _no_nul(path, option)
     if not path or path.endswith(os.sep):
         raise UserError(f"{option} {path!r}: expected a file name")
     if os.path.isdir(path):

@@ -49,4 +49,27 @@ def read_checked_csv(path, what, required):
     missing = [column for column in required if column not in frame.columns]
     if missing:
         raise UserError(f"{path}: missing column(s) {', '.join(missing)}")
+    fields = _last_row_fields(path)
+    if fields is not None and fields < len(frame.columns):
+        # pandas fills a short row with NaN: a file cut inside its last row would read as data
+        raise UserError(f"{path}: its last row has {fields} of {len(frame.columns)} fields (cut short?)")
     return frame
+
+
+def _last_row_fields(path):
+    """How many fields the last line of `path` holds (None: no data row, or not a plain file)."""
+    import csv
+    import io
+    import os
+
+    if not isinstance(path, (str, os.PathLike)) or not os.path.isfile(path):
+        return None
+    with open(path, "rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        handle.seek(max(0, handle.tell() - 65536))
+        tail = handle.read().decode("utf-8", errors="replace")
+    lines = tail.rstrip("\r\n").splitlines()
+    if len(lines) < 2:  # the header alone, or one line longer than the window
+        return None
+    row = next(csv.reader(io.StringIO(lines[-1])), None)
+    return None if row is None else len(row)

@@ -93,7 +93,7 @@ def find_run_directories(paths, problems=None):
     for top in paths:
         top = os.fspath(top)
         if not os.path.isdir(top):
-            raise UserError(f"{top} is not a directory")
+            raise UserError(f"{top or repr(top)} is not a directory")
         anything = False
         for directory, subdirectories, files in os.walk(top):
             subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))

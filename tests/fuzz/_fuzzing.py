@@ -23,8 +23,9 @@ from nalm.cli import main
 
 #: inputs tried (one `nalm` call or one config check each), faults injected (a damaged run, event
 #: file, run.json or CSV), runs lost (a run that was damaged or present but neither exported
-#: nor named in an error or in the skipped list; must stay 0)
-COUNTS = Counter(inputs=0, faults=0, runs_lost=0)
+#: nor named in an error or in the skipped list; must stay 0), undetected changes (a damaged
+#: run exported with other values and seen by no check)
+COUNTS = Counter(inputs=0, faults=0, runs_lost=0, undetected_changes=0)
 
 SCALE = max(1, int(os.environ.get("NALM_FUZZ_SCALE", "1")))
 
@@ -84,7 +85,7 @@ def call_nalm(argv, cwd=None, seconds: int = 60):
     return code, err.getvalue()
 
 
-ERROR_LINE = re.compile(r"^nalm [a-z0-9-]+( [a-z]+)?: error: \S")
+ERROR_LINE = re.compile(r"^nalm( [a-z0-9-]+( [a-z]+)?)?: error: \S")
 
 
 def assert_refused(code, err, argv=()):

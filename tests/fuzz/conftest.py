@@ -13,7 +13,8 @@ def pytest_terminal_summary(terminalreporter):
         return
     terminalreporter.write_line(
         f"nalm fuzz: {COUNTS['inputs']} inputs tried, {COUNTS['faults']} faults injected, "
-        f"{COUNTS['runs_lost']} runs lost"
+        f"{COUNTS['runs_lost']} runs lost; {COUNTS['undetected_changes']} faults exported with changed values, "
+        "seen by no check (same-size edits that keep run.json or metrics.csv valid)"
     )
     target = os.environ.get("NALM_FUZZ_COUNTS")
     if target:
