@@ -315,3 +315,10 @@ def test_an_unknown_key_holding_a_newline_is_still_one_line():
     """Found by the fuzz test: the key was printed as it is, so the error took two lines."""
     answer = problem({**copy.deepcopy(CONFIG["primer"]), "a\nb": 1}, "primer", ("primer",))
     assert answer == "bad config key 'primer.a\\nb': unknown key " + answer.split("unknown key ", 1)[1]
+
+
+def test_a_manifest_line_holding_a_nul_is_damage(tmp_path):
+    """Found by the fuzz test: os.stat raised ValueError (embedded null byte) while the rules parsed."""
+    path = tmp_path / "block.txt"
+    path.write_bytes(b"12\truns/a\0b\n")
+    assert "no file can have" in checks.manifest_problem(str(path))

@@ -152,6 +152,8 @@ def manifest_problem(path):
             found = os.stat(listed).st_size
         except OSError:
             return f"{listed} is missing"
+        except ValueError:  # a NUL in the line: the manifest itself is damaged
+            return f"the manifest lists a path no file can have ({listed!r})"
         if size is not None and size != str(found):
             return f"{listed} has {found} bytes, {size} when it was written"
     return None
