@@ -199,7 +199,11 @@ and the archived code: it reports nothing to be done.
     PATH="$PWD/../venv/bin:$PATH" {rebuild}
 
 recomputes the summaries from the tables and draws the figures again; with the locked software
-the PDFs are byte for byte the archived ones (`sha256sum --check ../SHA256SUMS` says so).
+the PDFs are byte for byte the archived ones. Check every result against its archived checksum,
+from the archive's top directory:
+
+    grep '  work/results/' SHA256SUMS | sha256sum --check
+
 Runs trained from `repository/` record commit `{plan.commit[:12]}` in their run.json (from
 `repository/{SOURCE_FILE}`).
 
@@ -242,6 +246,8 @@ class _Writer:
 
     def add_member(self, member: tarfile.TarInfo, data: bytes | None):
         member.name = f"{self.top}/{member.name}"
+        # a long name came as a pax 'path' header, which would override the new name
+        member.pax_headers = {k: v for k, v in member.pax_headers.items() if k not in ("path", "linkpath")}
         if member.islnk():  # hard links point inside the prefixed tree too
             member.linkname = f"{self.top}/{member.linkname}"
         self.tar.addfile(member, io.BytesIO(data) if data is not None else None)
