@@ -124,6 +124,10 @@ class PlainNMRU(ArithmeticLayer):
     module_name = "NMRU-plain"
 
 
+class GatedNMRU(ArithmeticLayer):
+    module_name = "NMRU-gated"
+
+
 class MCFC(ArithmeticLayer):
     module_name = "MCFC"
 

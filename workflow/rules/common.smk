@@ -57,7 +57,7 @@ def check_result_paths(paths):
     """No file stands where the rules must create a directory (e.g. `results/runs` a file)."""
     for path in paths:
         static = path.split("{", 1)[0]
-        blocked = blocked_path(static + "x")
+        blocked = blocked_path(f"{static}x")
         if blocked is not None:
             raise WorkflowError(f"{blocked} is a file, but the workflow writes {static}...: move it away")
 

@@ -77,7 +77,7 @@ rule primer_train:
     conda:
         "../../envs/nalm.yaml"
     shell:
-        PRIMER_TRAIN + ERROR_LINE
+        f"{PRIMER_TRAIN}{ERROR_LINE}"
 
 
 # A block whose runs were deleted or damaged after training (a file of its manifest missing or of
@@ -107,7 +107,7 @@ rule primer_retrain:
     conda:
         "../../envs/nalm.yaml"
     shell:
-        PRIMER_TRAIN + ERROR_LINE + "\n"
+        f"{PRIMER_TRAIN}{ERROR_LINE}\n"
         "echo 'block retrained: its runs no longer matched {input}' > {output}"
 
 
@@ -133,7 +133,7 @@ rule primer_export:
     conda:
         "../../envs/nalm.yaml"
     shell:
-        "nalm export {params.runs} --unmark-damaged --jobs {threads} --out {output}" + ERROR_LINE
+        f"nalm export {{params.runs}} --unmark-damaged --jobs {{threads}} --out {{output}}{ERROR_LINE}"
 
 
 # Per figure: the summary statistics of its experiments' tables against its thresholds, then
