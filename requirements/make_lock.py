@@ -28,8 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / "requirements" / "lock.txt"
 ENV = ROOT / "envs" / "nalm.yaml"
 TORCH = "torch==2.13.0+cpu"
+# pip builds the closure's two sdists (docopt, connection_pool: no wheels on PyPI) in an isolated
+# environment that needs setuptools and wheel; locking them lets `nalm archive` restore offline
+BUILD_REQUIREMENTS = ["wheel"]
 HEADER = """\
-# Exact lock of every Python package `nalm[workflow,test]` installs: version and SHA-256.
+# Exact lock of every Python package `nalm[workflow,test]` installs, and `wheel` (pip builds the
+# two sdists below with setuptools and wheel): version and SHA-256.
 # Platform: CPython 3.11, Linux x86_64 (manylinux); torch is its CPU build ({torch}).
 # Used by `make venv` (and so by CI's .ci/run) and by `nalm archive`; envs/nalm.yaml pins the
 # same versions (tests/unit/test_lock_files.py compares them). nalm itself is not listed: it
@@ -67,7 +71,8 @@ def resolve(python: str) -> list:
                                   if line and not line.lower().startswith("nalm")))
         report = Path(scratch) / "report.json"
         subprocess.run([python, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet",
-                        "--report", str(report), "-c", str(freeze), TORCH, f"{ROOT}[workflow,test]"], check=True)
+                        "--report", str(report), "-c", str(freeze), TORCH, *BUILD_REQUIREMENTS,
+                        f"{ROOT}[workflow,test]"], check=True)
         return json.loads(report.read_text())["install"]
 
 
