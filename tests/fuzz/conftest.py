@@ -14,7 +14,7 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_line(
         f"nalm fuzz: {COUNTS['inputs']} inputs tried, {COUNTS['faults']} faults injected, "
         f"{COUNTS['runs_lost']} runs lost; {COUNTS['undetected_changes']} faults exported with changed values, "
-        "seen by no check (same-size edits that keep run.json or metrics.csv valid)"
+        "seen by no check (same-size edits with valid checksums or syntax)"
     )
     target = os.environ.get("NALM_FUZZ_COUNTS")
     if target:

@@ -8,8 +8,9 @@ run (and the CSV already there is unchanged), or the export holds every run; and
 `--skip-corrupt` every run is either exported or listed in the skipped companion. A fault that
 changes a file's size is also seen by the workflow's block manifest (rules/checks.py's
 manifest_problem), which retrains the block. Counted (README.md, "Reliability"): faults
-injected, runs lost (must be 0), and the faults neither check can see (same-size edits of
-run.json or metrics.csv that keep them valid), which export with changed values.
+injected, runs lost (must be 0), and the faults no check can see (same-size edits that keep
+the files valid: a record re-framed with correct CRCs, a digit of run.json), which export with
+changed values.
 """
 
 import contextlib
