@@ -136,3 +136,23 @@ def test_ntm_plot_all_refused_leaves_nothing(tmp_path, out):
     code, err = call_nalm(["ntm-plot", "all", "--task", "copy", "--runs", "", "--out", out], cwd=tmp_path)
     assert_refused(code, err)
     assert tree_digest(tmp_path) == before
+
+
+@pytest.mark.parametrize("target", ["results/figures/fig99_add.pdf", "results/tables/in2_add_NAUU.csv"])
+def test_an_unknown_primer_target_is_no_rule_at_planning(tmp_path, target):
+    """Issue 15's probe: `fig99` passed planning and failed in a job (later: a KeyError in an
+    input function); the Primer's wildcards now match only the paper package's figures and experiments."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    snakemake = Path(sys.executable).with_name("snakemake")
+    result = subprocess.run(
+        [str(snakemake), "--snakefile", str(repo / "workflow" / "Snakefile"), "--directory", str(tmp_path), "--cores", "1",
+         "--dry-run", target, "--configfile", str(repo / "config" / "config.yaml")],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and f"No rule to produce {target}" in output, output[-2000:]
+    assert "KeyError" not in output and "Traceback" not in output

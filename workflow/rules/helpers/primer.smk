@@ -91,6 +91,10 @@ for _figure, _definition in PRIMER_FIGURES.items():
         _name = _entry["experiment"] if isinstance(_entry, dict) else _entry
         if _name not in PRIMER_EXPERIMENTS:
             raise WorkflowError(f"nalm/papers/primer/figures.yaml: figure {_figure} shows {_name!r}, not an experiment of experiments.tsv")
+# Only the figures and experiments the paper package defines are targets: `fig99_add.pdf` is
+# "no rule to produce" it at planning, not a KeyError in an input function.
+PRIMER_WILDCARDS["figure"] = "|".join(re.escape(name) for name in PRIMER_FIGURES)
+PRIMER_WILDCARDS["experiment"] = "|".join(re.escape(name) for name in PRIMER_EXPERIMENTS)
 
 
 def _primer_block_id(range_ids, seeds):
