@@ -64,7 +64,7 @@ class Plan:
 
 def _git(repository: Path, *args, binary=False):
     try:
-        done = subprocess.run(["git", "-C", str(repository), *args], capture_output=True, text=not binary)
+        done = subprocess.run(["git", "-C", str(repository), *args], capture_output=True, text=not binary, check=False)
     except OSError as error:
         raise UserError(f"cannot run git ({error.strerror}): nalm archive needs git") from None
     if done.returncode != 0:
@@ -117,7 +117,7 @@ def download_wheels(lock: Path, destination: Path, wheels_from: Path | None = No
     if wheels_from is None and "+cpu" in lock.read_text(encoding="utf-8"):
         attempts.append(command + ["--extra-index-url", TORCH_CPU_INDEX])
     for attempt in attempts:
-        done = subprocess.run(attempt, stdout=sys.stderr)
+        done = subprocess.run(attempt, stdout=sys.stderr, check=False)
         if done.returncode == 0:
             return
     raise UserError(f"pip download of the lock {lock} failed (exit {done.returncode}); see pip's message above")

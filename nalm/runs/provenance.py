@@ -30,13 +30,13 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
 
 def _git(root: Path, *args) -> str | None:
     try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30)
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout if done.returncode == 0 else None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def source_state(root: Path = PACKAGE_ROOT) -> tuple:
     """(commit, dirty) of the checkout at `root`, or of its archive's SOURCE_FILE; (None, None)."""
     top = _git(root, "rev-parse", "--show-toplevel")
@@ -52,7 +52,7 @@ def source_state(root: Path = PACKAGE_ROOT) -> tuple:
         return None, None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def package_version() -> str:
     """The installed nalm distribution's version; the source's own when it is not installed."""
     from importlib import metadata

@@ -121,4 +121,4 @@ def test_a_built_wheel_carries_every_paper_data_file_and_the_licence(tmp_path):
             if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts}
     assert data and {p for p in data if p.startswith("nalm/papers/")} == data
     assert data <= names, f"missing from the wheel: {sorted(data - names)}"
-    assert any(name.endswith("/licenses/LICENSE") or name.endswith("/LICENSE") for name in names)
+    assert any(name.endswith(("/licenses/LICENSE", "/LICENSE")) for name in names)

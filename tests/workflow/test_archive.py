@@ -104,7 +104,7 @@ def archived(tmp_path_factory):
 
 
 def test_archive_holds_code_config_lock_wheels_results_metadata_and_a_manifest(archived):
-    _, work, out = archived
+    _, _, out = archived
     with tarfile.open(out) as archive:
         names = archive.getnames()
         (top,) = {name.split("/", 1)[0] for name in names}

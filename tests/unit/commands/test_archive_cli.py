@@ -4,8 +4,6 @@ an existing archive, a workdir without results; the archive writer's own pieces.
 
 import subprocess
 
-import pytest
-
 from nalm import archive
 from nalm.cli import main
 
