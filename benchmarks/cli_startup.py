@@ -31,6 +31,12 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=7, help="runs per case (median reported)")
     args = parser.parse_args()
     timed(["--help"], 1)  # warm the file cache
+    bare = []
+    for _ in range(args.repeat):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        bare.append(time.perf_counter() - started)
+    print(f"{'python -c pass':<25} {statistics.median(bare):.3f} s (the interpreter alone, for scale)")
     for argv in CASES:
         print(f"nalm {' '.join(argv):<20} {timed(argv, args.repeat):.3f} s (median of {args.repeat})")
     return 0
