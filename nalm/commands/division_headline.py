@@ -47,7 +47,11 @@ def add_parser(subparsers):
 def headline_rows(figure, tables: dict, thresholds_path=None):
     """One dict per given series of `figure` (figure order): pooled success over its runs."""
     from nalm import papers
-    from nalm.analysis.division_summary import per_run, read_series_table, read_thresholds
+    from nalm.analysis.division_summary import (
+        per_run,
+        read_series_table,
+        read_thresholds,
+    )
     from nalm.analysis.stats import wilson
 
     series_of = {series.experiment: series for series in figure.series}
