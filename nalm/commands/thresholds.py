@@ -1,6 +1,8 @@
 """`nalm thresholds`: write the success-threshold file (as `bmistry4/nalm-benchmark`'s
 `export/single_layer_task/benchmark/generate_exp_thresholds.r`)."""
 
+import math
+
 from nalm.analysis.thresholds import (
     DEFAULT_EPSILON,
     DEFAULT_SAMPLES,
@@ -60,6 +62,8 @@ def run(args):
     check_output_file(args.out)
     if args.seed < 0:
         raise UserError(f"--seed {args.seed}: expected an integer >= 0")
+    if not (math.isfinite(args.epsilon) and args.epsilon >= 0):  # argparse's float takes 'inf' and 'nan'
+        raise UserError(f"--epsilon {args.epsilon}: expected a finite number >= 0")
     cases = select_cases(
         _list(args.ops),
         _sizes(args.input_sizes) if args.input_sizes is not None else None,

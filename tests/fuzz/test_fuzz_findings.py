@@ -156,3 +156,12 @@ def test_an_unknown_primer_target_is_no_rule_at_planning(tmp_path, target):
     output = result.stdout + result.stderr
     assert result.returncode != 0 and f"No rule to produce {target}" in output, output[-2000:]
     assert "KeyError" not in output and "Traceback" not in output
+
+
+@pytest.mark.parametrize("epsilon", ["inf", "nan", "-0.5"])
+def test_thresholds_epsilon_must_be_finite(tmp_path, epsilon):
+    """Found at NALM_FUZZ_SCALE=4: argparse's float took 'inf', and every threshold became inf."""
+    code, err = call_nalm(["thresholds", "--samples", "10", "--ops", "add", "--epsilon", epsilon, "--out", "t.csv"],
+                          cwd=tmp_path)  # fmt: skip
+    assert_refused(code, err)
+    assert "expected a finite number >= 0" in err and not (tmp_path / "t.csv").exists()
