@@ -8,6 +8,7 @@ VENV ?= .venv
 PYTHON ?= python3
 ARGS ?=
 TORCH_CPU_INDEX ?= https://download.pytorch.org/whl/cpu
+LOCK ?= requirements/lock.txt
 
 BIN := $(VENV)/bin
 # The rules call `nalm` from PATH: put this venv first.
@@ -28,19 +29,20 @@ help:
 	@echo "make lint             snakemake --lint"
 	@echo "make dry-run          what would run for all figures (job counts)"
 	@echo "make report           results/report.html (after a run)"
-	@echo "make archive          results/nalm-workflow.tar.gz (code, config, envs; needs conda)"
+	@echo "make archive          nalm-archive-<commit>.tar.gz: code, config, wheels, results; restores offline"
 	@echo "make profiles         link workflow/profiles/{lsf,slurm} for --profile NAME"
 	@echo "Pass snakemake options with ARGS='...'; the environment is $(VENV)."
 
 venv: $(VENV)/.installed
 
-# torch first, pinned to its CPU build: a local wheel if pip finds one (find-links),
-# otherwise the PyTorch CPU index. Then the package with the workflow and test extras.
-$(VENV)/.installed: pyproject.toml
+# Every package of nalm[workflow,test] at the exact version and hash of $(LOCK), torch as its
+# CPU build (torch==2.13.0+cpu): from a local wheel if pip finds one (find-links), otherwise
+# with the PyTorch CPU index added. Then this checkout's nalm, without dependencies (the lock's).
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet 'torch==2.13.0+cpu' \
-	  || $(BIN)/python -m pip install --quiet 'torch==2.13.0+cpu' --extra-index-url $(TORCH_CPU_INDEX)
-	$(BIN)/python -m pip install --quiet --editable '.[workflow,test]'
+	$(BIN)/python -m pip install --quiet --require-hashes --requirement $(LOCK) \
+	  || $(BIN)/python -m pip install --quiet --require-hashes --requirement $(LOCK) --extra-index-url $(TORCH_CPU_INDEX)
+	$(BIN)/python -m pip install --quiet --no-deps --editable .
 	touch $@
 
 $(foreach f,$(FIGURES),$(firstword $(subst _, ,$(f)))): %: venv
@@ -69,8 +71,10 @@ dry-run: venv
 report: venv
 	$(SNAKEMAKE) --report results/report.html $(ARGS)
 
+# One tar.gz of code, config, lock + wheels, results (runs too), Snakemake metadata and report,
+# restorable offline (nalm archive --help; README "Archiving a paper").
 archive: venv
-	$(SNAKEMAKE) --archive results/nalm-workflow.tar.gz $(ARGS)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/nalm archive --runs $(ARGS)
 
 profiles: venv
 	$(BIN)/nalm profiles install $(ARGS)
