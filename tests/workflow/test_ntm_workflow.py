@@ -87,6 +87,7 @@ def test_changing_a_tasks_budget_retrains_only_that_task(finished_run, tmp_path)
         ("ntm: {batch_size: 0}", "bad config key 'ntm.batch_size'"),
         ("ntm: {network_variant: hybrid}", "bad config key 'ntm.network_variant'"),
         ("ntm: {learning_rate: 0.1}", "bad config key 'ntm.learning_rate': unknown key"),
+        ("ntm: {training: {learning_rate: fast}}", "bad config key 'ntm.training.learning_rate'"),
     ],
 )
 def test_config_errors_name_the_key(tmp_path, workdir, overlay, message):

@@ -3,6 +3,8 @@
 # nalm/papers/ntm/'s; the repository's trained models are tests/fixtures/ntm/'s.
 
 NTM_CONFIG = paper_section("ntm")
+# the --set values every ntm-train gets, typed as `nalm train --set` types them, before any job
+check_hyperparameters(NTM_CONFIG["training"], ("ntm", "training"))
 NTM_REPOSITORY = Path(workflow.basedir).parent
 #: the repository's trained weights (exported once from its saved_models/*.pt) and its copy curves
 NTM_ORIGINAL_MODEL = str(NTM_REPOSITORY / "tests" / "fixtures" / "ntm" / "ntm_original_{task}.npz")
