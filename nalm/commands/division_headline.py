@@ -10,17 +10,11 @@ interval the paper uses for its per-range rates. Each run is judged by the figur
 rule and thresholds (`nalm.analysis.division_summary.per_run`).
 """
 
+from nalm.commands.division_summary import _table  # the same EXPERIMENT=FILE.csv option
 from nalm.core.errors import UserError
 
 COLUMNS = ["figure", "experiment", "model", "runs", "ranges", "seeds", "solved", "success", "lower", "upper",
            "published", "published.training.sets"]
-
-
-def _table(text):
-    experiment, sep, path = text.partition("=")
-    if not sep or not experiment or not path:
-        raise UserError(f"bad --table {text!r}: expected EXPERIMENT=FILE.csv")
-    return experiment, path
 
 
 def add_parser(subparsers):
