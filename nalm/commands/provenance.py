@@ -1,0 +1,49 @@
+"""`nalm provenance`: which code and software trained a paper's runs, one row per distinct
+`provenance` object of their run.json (nalm/runs/provenance_table.py), for the workflow's report."""
+
+import argparse
+
+from nalm.core.errors import UserError
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "provenance",
+        help="table of the distinct code/software provenances of the runs of some block manifests",
+        description=(
+            "Read the run.json of every run the given block manifests list and write one CSV row per "
+            "distinct provenance (git commit, dirty flag, nalm, python, torch, numpy, platform, device, "
+            "threads) with the number of runs and the experiments that share it. The 'warning' column "
+            "flags uncommitted changes, several commits and runs without provenance."
+        ),
+        epilog=(
+            "example:\n"
+            "  nalm provenance results/runs/in2_add_NAU/blocks/r1+r2_s0-24.txt \\\n"
+            "      results/runs/in2_add_NMU/blocks/r1+r2_s0-24.txt --out results/provenance/primer/fig14_add.csv"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "manifests", nargs="+", metavar="MANIFEST.txt",
+        help="block manifests (results/runs/<experiment>/blocks/<block>.txt): each lists its runs' files",
+    )
+    parser.add_argument("--out", required=True, help="provenance CSV to write")
+    parser.set_defaults(func=run)
+
+
+def run(args):
+    from nalm.core.atomic import write_bytes_atomic
+    from nalm.core.outputs import check_output_file
+    from nalm.runs.provenance_table import (
+        PROVENANCE_COLUMNS,
+        provenance_rows,
+        table_csv,
+    )
+
+    check_output_file(args.out)
+    rows = provenance_rows(args.manifests)
+    try:
+        write_bytes_atomic(args.out, table_csv(rows, PROVENANCE_COLUMNS).encode("utf-8"))
+    except OSError as error:
+        raise UserError(f"cannot write {args.out}: {error.strerror}") from None
+    return 0
