@@ -3,6 +3,7 @@
 import re
 import sys
 import time
+from dataclasses import dataclass, replace
 
 from nalm.core.errors import UserError
 
@@ -70,7 +71,10 @@ def add_parser(subparsers):
                         help="after every run is written, list each run file with its size here (the workflow's block manifest)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
                         help="override a preset hyper-parameter, e.g. regularizer_ramp=[50000,75000]")
-    parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads (default 1)")
+    parser.add_argument("--threads", type=int, default=1, metavar="N",
+                        help="CPU cores this job uses (default 1): on the CPU the runs are cut into N contiguous "
+                        "sub-blocks (at most one per run), each trained by its own single-threaded process; every "
+                        "file written is the same for any N. With --device cuda: torch's CPU threads")
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     parser.set_defaults(func=run)
     return parser
@@ -107,20 +111,55 @@ def _range_pairs(args):
     return [(i, e, range_id, d) for (i, e), range_id, d in zip(pairs, ids, distributions)]
 
 
+@dataclass(frozen=True)
+class SubBlock:
+    """What a worker process needs to train some of a block's runs (picklable)."""
+
+    hyper: object
+    task: object
+    runs: tuple
+    iterations: int
+    log_interval: int
+    device: str
+
+
+def train_sub_block(sub: SubBlock, report=None) -> list:
+    """The `RunLog`s of `sub.runs` trained as one block; `report(n)` gets the run-iterations done
+    every 100 iterations. A module-level function: worker processes import it by name."""
+    from nalm.core.engine import train_block
+    from nalm.tasks.single_module import SingleModuleBlock, build_module
+
+    progress = None
+    if report is not None:
+        def progress(t):
+            if t % 100 == 99:  # a call per iteration would cost more than a small block's step
+                report(100 * len(sub.runs))
+    bound = SingleModuleBlock(sub.task, list(sub.runs), sub.hyper.batch_size)
+    network = build_module(sub.hyper, sub.task, len(sub.runs))
+    return train_block(sub.hyper, bound, network, sub.iterations, sub.log_interval, sub.device, progress)
+
+
+def train_runs(sub: SubBlock, workers: int, report=None) -> list:
+    """`sub`'s logs, from `workers` parallel sub-blocks (nalm.core.parallel) or this process.
+
+    Block independence makes every run's numbers, hence every file written from the logs, the
+    same for any number of workers (tests/unit/commands/test_train_workers.py)."""
+    from nalm.core.parallel import map_in_processes, split_contiguous
+
+    pieces = split_contiguous(sub.runs, workers)
+    if len(pieces) == 1:
+        return train_sub_block(sub, report)
+    subs = [replace(sub, runs=tuple(piece)) for piece in pieces]
+    return [log for logs in map_in_processes(train_sub_block, subs, threads=1, progress=report) for log in logs]
+
+
 def run(args) -> int:
     import torch
 
-    from nalm.core.engine import train_block
     from nalm.core.presets import parse_override, resolve
     from nalm.core.outputs import check_output_directory, check_output_file
     from nalm.runs.directory import run_directory, write_manifest, write_run
-    from nalm.tasks.single_module import (
-        RunSpec,
-        SingleModuleBlock,
-        SingleModuleTask,
-        build_module,
-        run_config,
-    )
+    from nalm.tasks.single_module import RunSpec, SingleModuleTask, run_config
 
     if args.iterations < 0:
         raise UserError(f"bad --iterations {args.iterations}: expected a number >= 0")
@@ -141,21 +180,21 @@ def run(args) -> int:
         check_output_directory(run_directory(args.out, run.group, run.seed))
     if args.manifest is not None:
         check_output_file(args.manifest, "--manifest")
-    torch.set_num_threads(args.threads)
+    # On the CPU, --threads N is N single-threaded processes (one torch thread each, so run.json's
+    # provenance says 1 for any N); on a GPU the block stays one program.
+    workers = args.threads if args.device == "cpu" else 1
+    torch.set_num_threads(1 if args.device == "cpu" else args.threads)
 
     total = args.iterations + 1
-    progress, bar = None, None
+    report, bar = None, None
     if sys.stderr.isatty():
         from tqdm import tqdm
 
         bar = tqdm(total=total * len(runs), unit=" run-it", unit_scale=True, desc=f"{args.preset} {args.op}")
-        def progress(t):
-            if t % 100 == 99:  # a tqdm call per iteration would cost more than a small block's step
-                bar.update(100 * len(runs))
+        report = bar.update
     started = time.perf_counter()
-    bound = SingleModuleBlock(task, runs, hyper.batch_size)
-    network = build_module(hyper, task, len(runs))
-    logs = train_block(hyper, bound, network, args.iterations, args.log_interval, args.device, progress)
+    sub = SubBlock(hyper, task, tuple(runs), args.iterations, args.log_interval, args.device)
+    logs = train_runs(sub, workers, report)
     seconds = time.perf_counter() - started
     if bar is not None:
         bar.n = total * len(runs)
@@ -168,7 +207,8 @@ def run(args) -> int:
     diverged = sum(1 for log in logs if log.diverged and log.diverged[-1])
     print(
         f"nalm train: {args.preset} {args.op} I={args.input_size}: {len(runs)} runs x {total} iterations "
-        f"in {seconds:.1f} s ({len(runs) * total / max(seconds, 1e-9):,.0f} run-iterations/s), "
+        f"in {seconds:.1f} s ({len(runs) * total / max(seconds, 1e-9):,.0f} run-iterations/s, "
+        f"{min(workers, len(runs))} process{'es' if min(workers, len(runs)) > 1 else ''}), "
         f"{diverged} diverged -> {args.out}",
         file=sys.stderr,
     )
