@@ -70,7 +70,7 @@ rule primer_train:
         "results/logs/train/{experiment}/{block}.log",
     benchmark:
         "results/benchmarks/train/{experiment}/{block}.tsv"
-    threads: 1
+    threads: primer_train_threads
     resources:
         mem_mb=primer_train_mem_mb,
         runtime=primer_train_runtime,
@@ -100,7 +100,7 @@ rule primer_retrain:
         n=r"[0-9]+",
     log:
         "results/logs/train/{experiment}/{block}.retrain{n}.log",
-    threads: 1
+    threads: primer_train_threads
     resources:
         mem_mb=primer_train_mem_mb,
         runtime=primer_train_runtime,

@@ -178,6 +178,24 @@ def primer_train_mem_mb(wildcards, attempt):
     return attempt * (1000 + 4 * len(range_ids) * len(seeds))
 
 
+def primer_train_cost(experiment, block):
+    """A block's training cost estimate: runs x iterations x input size (the width of its tensors)."""
+    range_ids, seeds = PRIMER_BLOCKS[block]
+    return len(range_ids) * len(seeds) * primer_iterations(experiment) * PRIMER_EXPERIMENTS[experiment]["input_size"]
+
+
+def primer_train_threads(wildcards):
+    """Cores of a training job (`nalm train --threads`: parallel sub-blocks, the same bytes): every
+    core Snakemake has (-c), up to `primer.train_threads.max`, for a block that costs at least
+    `primer.train_threads.min_cost` on the CPU (figures 18-20's experiments); 1 for cheaper blocks,
+    which run side by side. Threads are no param: changing -c reruns nothing."""
+    setting = PRIMER_CONFIG["train_threads"]
+    if config["device"] != "cpu" or primer_train_cost(wildcards.experiment, wildcards.block) < setting["min_cost"]:
+        return 1
+    cores = workflow.cores if isinstance(workflow.cores, int) else setting["max"]
+    return max(1, min(setting["max"], cores))
+
+
 def primer_manifests(wildcards):
     """Every block's manifest, and the retrain markers of its blocks (`repair_markers`): a block
     whose runs were deleted or truncated after training (its manifest no longer matches the disk,
