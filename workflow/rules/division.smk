@@ -37,7 +37,7 @@ rule division_train:
         "results/logs/division/train/{experiment}/{block}.log",
     benchmark:
         "results/benchmarks/division/train/{experiment}/{block}.tsv"
-    threads: 1
+    threads: division_train_threads
     resources:
         mem_mb=division_train_mem_mb,
         runtime=division_train_runtime,

@@ -194,6 +194,21 @@ def division_train_mem_mb(wildcards, attempt):
     return attempt * (1000 + 8 * len(range_ids) * len(seeds))
 
 
+def division_train_threads(wildcards):
+    """Cores of a training job (`nalm train --threads`: parallel sub-blocks, the same bytes): every
+    core Snakemake has (-c), up to `division.train_threads.max`, for a block whose runs x iterations
+    x input size reach `division.train_threads.min_cost` on the CPU (the I = 10, 100,000-iteration
+    experiments); 1 for cheaper blocks, which run side by side. No param: -c reruns nothing."""
+    setting = DIVISION_CONFIG["train_threads"]
+    range_ids, seeds = _division_blocks_of(wildcards.experiment)[wildcards.block]
+    experiment = DIVISION_EXPERIMENTS[wildcards.experiment]
+    cost = len(range_ids) * len(seeds) * division_iterations(wildcards.experiment) * experiment["input_size"]
+    if config["device"] != "cpu" or cost < setting["min_cost"]:
+        return 1
+    cores = workflow.cores if isinstance(workflow.cores, int) else setting["max"]
+    return max(1, min(setting["max"], cores))
+
+
 def division_manifests(wildcards):
     return [
         DIVISION_PATHS["manifest"].format(experiment=wildcards.experiment, block=block)
