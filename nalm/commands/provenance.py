@@ -19,7 +19,7 @@ def add_parser(subparsers):
         epilog=(
             "example:\n"
             "  nalm provenance results/runs/in2_add_NAU/blocks/r1+r2_s0-24.txt \\\n"
-            "      results/runs/in2_add_NMU/blocks/r1+r2_s0-24.txt --out results/provenance/primer/fig14_add.csv"
+            "      results/runs/in2_add_NMU/blocks/r1+r2_s0-24.txt --out results/run_tables/primer/fig14_add_provenance.csv"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

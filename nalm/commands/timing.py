@@ -19,7 +19,7 @@ def add_parser(subparsers):
         epilog=(
             "example:\n"
             "  nalm timing results/benchmarks/train/in2_add_NAU/r1+r2_s0-24.tsv \\\n"
-            "      --manifests results/runs/in2_add_NAU/blocks/r1+r2_s0-24.txt --out results/timing/primer/fig14_add.csv"
+            "      --manifests results/runs/in2_add_NAU/blocks/r1+r2_s0-24.txt --out results/run_tables/primer/fig14_add_timing.csv"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

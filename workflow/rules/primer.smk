@@ -143,7 +143,13 @@ rule primer_summarize:
         tables=primer_figure_tables,
         thresholds=PRIMER_PATHS["thresholds"],
     output:
-        PRIMER_PATHS["summary"],
+        report(
+            PRIMER_PATHS["summary"],
+            caption="../report/primer_summary.rst",
+            category="Primer: single-module benchmark",
+            subcategory="{figure}",
+            labels={"file": "per-cell summary (CSV)"},
+        ),
     wildcard_constraints:
         figure=PRIMER_WILDCARDS["figure"],
     log:
@@ -167,10 +173,23 @@ rule primer_plot:
             PRIMER_PATHS["figure"],
             caption="../report/primer_figure.rst",
             category="Primer: single-module benchmark",
-            labels={"figure": "{figure}"},
+            subcategory="{figure}",
+            labels={"file": "figure (PDF)"},
         ),
-        data=PRIMER_PATHS["plot_data"],
-        table=PRIMER_PATHS["latex"],
+        data=report(
+            PRIMER_PATHS["plot_data"],
+            caption="../report/primer_plot_data.rst",
+            category="Primer: single-module benchmark",
+            subcategory="{figure}",
+            labels={"file": "plot data (CSV)"},
+        ),
+        table=report(
+            PRIMER_PATHS["latex"],
+            caption="../report/primer_latex.rst",
+            category="Primer: single-module benchmark",
+            subcategory="{figure}",
+            labels={"file": "LaTeX table"},
+        ),
     params:
         figure=lambda wildcards: PRIMER_FIGURES[wildcards.figure]["id"],
         title=lambda wildcards: PRIMER_FIGURES[wildcards.figure]["title"],
