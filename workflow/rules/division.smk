@@ -76,7 +76,13 @@ rule division_summarize:
     input:
         division_figure_tables,
     output:
-        DIVISION_PATHS["summary"],
+        report(
+            DIVISION_PATHS["summary"],
+            caption="../report/division_summary.rst",
+            category="Division modules: single-module studies",
+            subcategory="{figure}",
+            labels={"file": "per-cell summary (CSV)"},
+        ),
     params:
         tables=division_table_flags,
     wildcard_constraints:
@@ -101,10 +107,23 @@ rule division_plot:
             DIVISION_PATHS["figure"],
             caption="../report/division_figure.rst",
             category="Division modules: single-module studies",
-            labels={"figure": "{figure}"},
+            subcategory="{figure}",
+            labels={"file": "figure (PDF)"},
         ),
-        data=DIVISION_PATHS["plot_data"],
-        table=DIVISION_PATHS["latex"],
+        data=report(
+            DIVISION_PATHS["plot_data"],
+            caption="../report/division_plot_data.rst",
+            category="Division modules: single-module studies",
+            subcategory="{figure}",
+            labels={"file": "plot data (CSV)"},
+        ),
+        table=report(
+            DIVISION_PATHS["latex"],
+            caption="../report/division_latex.rst",
+            category="Division modules: single-module studies",
+            subcategory="{figure}",
+            labels={"file": "LaTeX table"},
+        ),
     params:
         title=lambda wildcards: DIVISION_FIGURES[wildcards.figure]["title"],
         experiments=division_figure_caption_lines,
@@ -130,11 +149,30 @@ rule division_gold_errors:
             DIVISION_PATHS["gold"],
             caption="../report/division_gold_errors.rst",
             category="Division modules: single-module studies",
-            labels={"figure": "divby0_gold_errors"},
+            subcategory="divby0_gold_errors",
+            labels={"file": "figure (PDF)"},
         ),
-        data=DIVISION_PATHS["gold_data"],
-        table=DIVISION_PATHS["gold_latex"],
-        thresholds=DIVISION_PATHS["gold_thresholds"],
+        data=report(
+            DIVISION_PATHS["gold_data"],
+            caption="../report/division_gold_errors_data.rst",
+            category="Division modules: single-module studies",
+            subcategory="divby0_gold_errors",
+            labels={"file": "plot data (CSV)"},
+        ),
+        table=report(
+            DIVISION_PATHS["gold_latex"],
+            caption="../report/division_gold_errors_data.rst",
+            category="Division modules: single-module studies",
+            subcategory="divby0_gold_errors",
+            labels={"file": "LaTeX table"},
+        ),
+        thresholds=report(
+            DIVISION_PATHS["gold_thresholds"],
+            caption="../report/division_gold_errors_data.rst",
+            category="Division modules: single-module studies",
+            subcategory="divby0_gold_errors",
+            labels={"file": "success thresholds (CSV)"},
+        ),
     log:
         "results/logs/division/gold_errors.log",
     threads: 1

@@ -50,8 +50,20 @@ rule division_mnist_summarize:
     input:
         division_mnist_manifests,
     output:
-        selected=DIVISION_MNIST_PATHS["selected"],
-        summary=DIVISION_MNIST_PATHS["summary"],
+        selected=report(
+            DIVISION_MNIST_PATHS["selected"],
+            caption="../report/division_mnist_summary.rst",
+            category="Division modules: arithmetic MNIST",
+            subcategory="mnist",
+            labels={"file": "selected epoch per run (CSV)"},
+        ),
+        summary=report(
+            DIVISION_MNIST_PATHS["summary"],
+            caption="../report/division_mnist_summary.rst",
+            category="Division modules: arithmetic MNIST",
+            subcategory="mnist",
+            labels={"file": "summary over folds (CSV)"},
+        ),
     params:
         runs=division_mnist_all_run_dirs,
     log:
@@ -75,10 +87,23 @@ rule division_mnist_plot:
             DIVISION_MNIST_PATHS["figure"],
             caption="../report/division_mnist_figure.rst",
             category="Division modules: arithmetic MNIST",
-            labels={"figure": "{figure}"},
+            subcategory="{figure}",
+            labels={"file": "figure (PDF)"},
         ),
-        data=DIVISION_MNIST_PATHS["plot_data"],
-        table=DIVISION_MNIST_PATHS["latex"],
+        data=report(
+            DIVISION_MNIST_PATHS["plot_data"],
+            caption="../report/division_mnist_plot_data.rst",
+            category="Division modules: arithmetic MNIST",
+            subcategory="{figure}",
+            labels={"file": "plot data (CSV)"},
+        ),
+        table=report(
+            DIVISION_MNIST_PATHS["latex"],
+            caption="../report/division_mnist_latex.rst",
+            category="Division modules: arithmetic MNIST",
+            subcategory="{figure}",
+            labels={"file": "LaTeX table"},
+        ),
     params:
         title=lambda wildcards: DIVISION_MNIST_PAPER["figures"][wildcards.figure]["title"],
         epochs=DIVISION_MNIST_CONFIG["epochs"],

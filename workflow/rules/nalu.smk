@@ -55,9 +55,16 @@ rule nalu_identity_plot:
             NALU_PATHS["identity_figure"],
             caption="../report/nalu_identity.rst",
             category="NALU paper (Trask et al. 2018)",
-            labels={"figure": "extrapolation failure"},
+            subcategory="identity",
+            labels={"file": "extrapolation failure (PDF)"},
         ),
-        data=NALU_PATHS["identity_data"],
+        data=report(
+            NALU_PATHS["identity_data"],
+            caption="../report/nalu_plot_data.rst",
+            category="NALU paper (Trask et al. 2018)",
+            subcategory="identity",
+            labels={"file": "extrapolation failure: plot data (CSV)"},
+        ),
     log:
         "results/logs/nalu/plot/identity.log",
     threads: 1
@@ -99,8 +106,20 @@ rule nalu_static_table:
     input:
         nalu_static_runs,
     output:
-        table=NALU_PATHS["static_table"],
-        latex=NALU_PATHS["static_latex"],
+        table=report(
+            NALU_PATHS["static_table"],
+            caption="../report/nalu_static_table.rst",
+            category="NALU paper (Trask et al. 2018)",
+            subcategory="static",
+            labels={"file": "{column}, {setting} setting (CSV)"},
+        ),
+        latex=report(
+            NALU_PATHS["static_latex"],
+            caption="../report/nalu_static_table.rst",
+            category="NALU paper (Trask et al. 2018)",
+            subcategory="static",
+            labels={"file": "{column}, {setting} setting (LaTeX)"},
+        ),
     wildcard_constraints:
         setting=NALU_WILDCARDS["setting"],
         column=NALU_WILDCARDS["column"],
@@ -146,8 +165,20 @@ rule nalu_language_table:
     input:
         nalu_language_inputs("language_runs"),
     output:
-        table=NALU_PATHS["language_table"],
-        latex=NALU_PATHS["language_latex"],
+        table=report(
+            NALU_PATHS["language_table"],
+            caption="../report/nalu_language_table.rst",
+            category="NALU paper (Trask et al. 2018)",
+            subcategory="language",
+            labels={"file": "MAE table, {setting} setting (CSV)"},
+        ),
+        latex=report(
+            NALU_PATHS["language_latex"],
+            caption="../report/nalu_language_table.rst",
+            category="NALU paper (Trask et al. 2018)",
+            subcategory="language",
+            labels={"file": "MAE table, {setting} setting (LaTeX)"},
+        ),
     wildcard_constraints:
         setting=NALU_WILDCARDS["setting"],
     log:
@@ -170,9 +201,16 @@ rule nalu_language_plot:
             NALU_PATHS["language_figure"],
             caption="../report/nalu_language.rst",
             category="NALU paper (Trask et al. 2018)",
-            labels={"figure": "language predictions", "setting": "{setting}"},
+            subcategory="language",
+            labels={"file": "predictions, {setting} setting (PDF)"},
         ),
-        data=NALU_PATHS["language_data"],
+        data=report(
+            NALU_PATHS["language_data"],
+            caption="../report/nalu_plot_data.rst",
+            category="NALU paper (Trask et al. 2018)",
+            subcategory="language",
+            labels={"file": "predictions, {setting} setting: plot data (CSV)"},
+        ),
     wildcard_constraints:
         setting=NALU_WILDCARDS["setting"],
     log:

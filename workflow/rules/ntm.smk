@@ -52,7 +52,13 @@ rule ntm_evaluate:
         manifests=ntm_manifests,
         original=NTM_ORIGINAL_MODEL,
     output:
-        NTM_PATHS["table"],
+        report(
+            NTM_PATHS["table"],
+            caption="../report/ntm_generalisation_table.rst",
+            category="Neural Turing Machines",
+            subcategory="{task}",
+            labels={"file": "generalisation table (CSV)"},
+        ),
     params:
         runs=lambda wildcards: " ".join(ntm_run_dirs(wildcards.task)),
         sequences=NTM_CONFIG["evaluation"]["sequences"],
@@ -86,21 +92,33 @@ rule ntm_figures:
             NTM_PATHS["curve"],
             caption="../report/ntm_figure.rst",
             category="Neural Turing Machines",
-            labels={"task": "{task}", "figure": "learning curve"},
+            subcategory="{task}",
+            labels={"file": "learning curve (PDF)"},
         ),
         generalisation=report(
             NTM_PATHS["generalisation"],
             caption="../report/ntm_figure.rst",
             category="Neural Turing Machines",
-            labels={"task": "{task}", "figure": "generalisation"},
+            subcategory="{task}",
+            labels={"file": "generalisation (PDF)"},
         ),
         bitmaps=report(
             NTM_PATHS["bitmaps"],
             caption="../report/ntm_figure.rst",
             category="Neural Turing Machines",
-            labels={"task": "{task}", "figure": "bitmaps"},
+            subcategory="{task}",
+            labels={"file": "bitmaps (PDF)"},
         ),
-        data=[NTM_PATHS[kind] for kind in ("curve_data", "generalisation_data", "bitmaps_data")],
+        data=[
+            report(
+                NTM_PATHS[f"{kind}_data"],
+                caption="../report/ntm_plot_data.rst",
+                category="Neural Turing Machines",
+                subcategory="{task}",
+                labels={"file": f"{name} plot data (CSV)"},
+            )
+            for kind, name in (("curve", "learning curve"), ("generalisation", "generalisation"), ("bitmaps", "bitmaps"))
+        ],
     params:
         runs=lambda wildcards: " ".join(ntm_run_dirs(wildcards.task)),
         seed=NTM_CONFIG["evaluation"]["seed"],
@@ -131,9 +149,16 @@ rule ntm_copy_vs_original:
             NTM_PATHS["copy_vs_original"],
             caption="../report/ntm_figure.rst",
             category="Neural Turing Machines",
-            labels={"task": "copy", "figure": "beside the repository's runs"},
+            subcategory="copy",
+            labels={"file": "learning curve beside the repository's runs (PDF)"},
         ),
-        data=NTM_PATHS["copy_vs_original_data"],
+        data=report(
+            NTM_PATHS["copy_vs_original_data"],
+            caption="../report/ntm_plot_data.rst",
+            category="Neural Turing Machines",
+            subcategory="copy",
+            labels={"file": "learning curve beside the repository's runs: plot data (CSV)"},
+        ),
     params:
         runs=" ".join(ntm_run_dirs("copy")),
     log:

@@ -13,8 +13,8 @@ REPORT_CATEGORIES = {
 #: paper -> the citation the run tables' captions give
 REPORT_PAPERS = {
     "primer": "*A Primer for Neural Arithmetic Logic Modules* (Mistry, Farrahi & Hare, JMLR 2022, arXiv 2101.09530)",
-    "division": "*Learning Division with Neural Arithmetic Logic Modules* (Mistry, Farrahi & Hare, TMLR 2022, arXiv 2110.05177)",
-    "division_mnist": "*Learning Division with Neural Arithmetic Logic Modules* (Mistry, Farrahi & Hare, TMLR 2022, arXiv 2110.05177), arithmetic MNIST",
+    "division": "*Exploring the Learning Mechanisms of Neural Division Modules* (Mistry, Farrahi & Hare, TMLR 2022, arXiv 2110.05177)",
+    "division_mnist": "*Exploring the Learning Mechanisms of Neural Division Modules* (Mistry, Farrahi & Hare, TMLR 2022, arXiv 2110.05177), arithmetic MNIST",
     "nalu": "*Neural Arithmetic Logic Units* (Trask et al., NeurIPS 2018, arXiv 1808.00508)",
     "npu": "*Neural Power Units* (Heim, Pevný & Šmídl, NeurIPS 2020, arXiv 2006.01681)",
     "ntm": "*Neural Turing Machines* (Graves, Wayne & Danihelka, arXiv 1410.5401)",
