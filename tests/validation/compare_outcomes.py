@@ -95,9 +95,10 @@ def _float(text):
 
 
 def final_mse(row) -> float:
-    """Extrapolation MSE at the last iteration; +inf when the run did not reach it finite."""
+    """Extrapolation MSE at the last iteration (the row's `final_step` where it has one, else
+    FINAL_STEP); +inf when the run did not reach it finite."""
     value = _float(row["extrapolation_mse_last"])
-    if int(row["last_step"]) != FINAL_STEP or not math.isfinite(value):
+    if int(row["last_step"]) != int(row.get("final_step") or FINAL_STEP) or not math.isfinite(value):
         return math.inf
     return value
 
