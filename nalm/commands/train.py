@@ -156,8 +156,8 @@ def train_runs(sub: SubBlock, workers: int, report=None) -> list:
 def run(args) -> int:
     import torch
 
-    from nalm.core.presets import parse_override, resolve
     from nalm.core.outputs import check_output_directory, check_output_file
+    from nalm.core.presets import parse_override, resolve
     from nalm.runs.directory import run_directory, write_manifest, write_run
     from nalm.tasks.single_module import RunSpec, SingleModuleTask, run_config
 

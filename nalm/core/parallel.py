@@ -46,7 +46,7 @@ def _worker(connection, function, argument, threads: int, report_progress: bool)
             torch.set_num_threads(threads)
         progress = (lambda n: connection.send(("progress", n))) if report_progress else None
         result = function(argument, progress)
-    except BaseException as error:  # everything goes back to the parent, which decides
+    except BaseException as error:  # noqa: BLE001 -- everything goes back to the parent, which decides
         user = isinstance(error, UserError)
         text = str(error) if user else "".join(traceback.format_exception(error)).rstrip()
         connection.send(("error", user, text))
@@ -130,5 +130,5 @@ def _receive(receive, process):
     except (EOFError, OSError):
         pass
     process.join()
-    return ("error", False, f"the worker process ended with exit code {process.exitcode} before sending its result "
-            "(killed, e.g. for memory?)")
+    why = f"the worker process ended with exit code {process.exitcode} before sending its result (killed, e.g. for memory?)"
+    return ("error", False, why)
