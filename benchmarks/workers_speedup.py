@@ -11,7 +11,7 @@ at a reduced iteration count four ways, in this process and its workers:
     N sub-blocks in turn, 1 process    (the cost of smaller blocks alone: no start-up, no sharing)
 
 and prints wall seconds, CPU seconds (this process and its workers), the wall-time ratio to one
-process, and whether each way's logged numbers are bit-identical to one process's. The default
+process, peak resident memory (this process; the largest worker), and whether each way's logged numbers are bit-identical to one process's. The default
 is figure 20's experiment (in100_sub_NAU: NAU, subtraction, input size 100):
 
     nice -n 19 python benchmarks/workers_speedup.py --iterations 1000
@@ -112,6 +112,9 @@ def main() -> None:
         same = "bit-identical to 1 process" if repr(numbers) == repr(reference) else "DIFFERENT numbers from 1 process"
         print(f"  {name:38s} wall {wall:7.1f} s  CPU {cpu:7.1f} s  speed-up x{first_wall / wall:4.2f}  "
               f"({same}; 1-min load after: {_loadavg().split()[0]})")
+        # peak resident memory so far (ru_maxrss, kB): this process, and the largest single worker
+        own, worker = (resource.getrusage(who).ru_maxrss / 1024 for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+        print(f"  {'':38s} peak RSS so far: this process {own:.0f} MB, largest worker {worker:.0f} MB")
     torch.set_num_threads(1)
     print(f"load average after: {_loadavg()}")
 

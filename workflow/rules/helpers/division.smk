@@ -189,9 +189,11 @@ def division_train_runtime(wildcards, attempt):
     return attempt * (10 + run_iterations // 300_000)
 
 
-def division_train_mem_mb(wildcards, attempt):
+def division_train_mem_mb(wildcards, threads, attempt):
+    """MB for a cluster's memory limit; each worker process beyond the first holds its own torch
+    (as primer_train_mem_mb)."""
     range_ids, seeds = _division_blocks_of(wildcards.experiment)[wildcards.block]
-    return attempt * (1000 + 8 * len(range_ids) * len(seeds))
+    return attempt * (1000 + 8 * len(range_ids) * len(seeds) + 500 * (threads - 1))
 
 
 def division_train_threads(wildcards):
