@@ -28,7 +28,7 @@ help:
 	@echo "make test-cluster     the SLURM cluster tests (root: installs and starts slurm, munge, mariadb)"
 	@echo "make lint             snakemake --lint"
 	@echo "make dry-run          what would run for all figures (job counts)"
-	@echo "make report           results/report.html (after a run)"
+	@echo "make report           results/report.html of what is built (or TARGETS=...)"
 	@echo "make archive          nalm-archive-<commit>.tar.gz: code, config, wheels, results; restores offline"
 	@echo "make profiles         link workflow/profiles/{lsf,slurm} for --profile NAME"
 	@echo "Pass snakemake options with ARGS='...'; the environment is $(VENV)."
@@ -45,14 +45,17 @@ $(VENV)/.installed: pyproject.toml $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps --editable .
 	touch $@
 
+# A figure with the provenance and training-time tables of its runs (its report entries).
 $(foreach f,$(FIGURES),$(firstword $(subst _, ,$(f)))): %: venv
-	$(SNAKEMAKE) results/figures/$(filter $*_%,$(FIGURES)).pdf $(ARGS)
+	$(SNAKEMAKE) results/figures/$(filter $*_%,$(FIGURES)).pdf \
+	    $(foreach t,provenance timing,results/run_tables/primer/$(filter $*_%,$(FIGURES))_$(t).csv) $(ARGS)
 
 figures: venv
 	$(SNAKEMAKE) $(ARGS)
 
 quick: venv
-	$(SNAKEMAKE) results/figures/fig14_add.pdf --configfile config/quick.yaml $(ARGS)
+	$(SNAKEMAKE) results/figures/fig14_add.pdf results/run_tables/primer/fig14_add_provenance.csv results/run_tables/primer/fig14_add_timing.csv \
+	    --configfile config/quick.yaml $(ARGS)
 
 test: venv
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest $(ARGS)
@@ -68,8 +71,12 @@ lint: venv
 dry-run: venv
 	$(SNAKEMAKE) --dry-run --quiet rules $(ARGS)
 
+# Snakemake reports only files that exist: the figures and run tables built so far (every one of
+# them a rule's output), or the files named in TARGETS.
+BUILT := $(sort $(shell find results/figures results/run_tables -type f \( -name '*.pdf' -o -name '*.csv' \) 2>/dev/null))
 report: venv
-	$(SNAKEMAKE) --report results/report.html $(ARGS)
+	@test -n "$(or $(TARGETS),$(BUILT))" || { echo "make report: nothing built under results/figures or results/run_tables: build a figure first (make fig14)" >&2; exit 1; }
+	$(SNAKEMAKE) --report results/report.html $(or $(TARGETS),$(BUILT)) $(ARGS)
 
 # One tar.gz of code, config, lock + wheels, results (runs too), Snakemake metadata and report,
 # restorable offline (nalm archive --help; README "Archiving a paper").
