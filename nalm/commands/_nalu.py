@@ -1,5 +1,6 @@
 """What the `nalm nalu-*` verbs share: the paper package's facts, argument checks, training a
-block, and CSV output (the NALU paper's experiments, `nalm/papers/nalu/`)."""
+block, CSV output and the job's provenance sidecar (the NALU paper's experiments,
+`nalm/papers/nalu/`)."""
 
 import math
 import sys
@@ -90,3 +91,18 @@ def write_csv(path, header: list, rows: list) -> None:
         os.makedirs(directory, exist_ok=True)
     lines = [",".join(header)] + [",".join(cell(value) for value in row) for row in rows]
     write_text_atomic(path, "\n".join(lines) + "\n")
+
+
+def write_provenance(out, job: dict, runs: int, device: str, outputs=None) -> str:
+    """The job's provenance sidecar beside its table `out` (`nalm.runs.provenance.sidecar_path`),
+    written atomically after the tables: which code and software trained its `runs` runs. The
+    tables themselves carry no provenance, so the same config and seeds give them the same bytes."""
+    from nalm.core.atomic import write_text_atomic
+    from nalm.runs.provenance import sidecar_path, sidecar_text
+
+    path = sidecar_path(out)
+    try:
+        write_text_atomic(path, sidecar_text(job, runs, outputs or [out], device))
+    except OSError as error:
+        raise UserError(f"cannot write {path}: {error.strerror}") from None
+    return path

@@ -1,6 +1,7 @@
 """`nalm nalu-identity`: train MLPs of one or more activations on the identity task, as one block
 (the NALU paper's §1.1, `nalm.tasks.identity_extrapolation`), and write every model's absolute
-error at each test input, after the last update, to one CSV."""
+error at each test input, after the last update, to one CSV (and the job's provenance beside it,
+`<out>.provenance.json`)."""
 
 from nalm.core.errors import UserError
 
@@ -25,7 +26,7 @@ def add_parser(subparsers):
 
 
 def run(args) -> int:
-    from nalm.commands._nalu import experiment, hyperparameters, positive, train, write_csv
+    from nalm.commands._nalu import experiment, hyperparameters, positive, train, write_csv, write_provenance
     from nalm.commands.train import parse_seeds
     from nalm.networks.mlp import RunsMLP
     from nalm.tasks.identity_extrapolation import IdentityBlock, IdentityRun, error_metric
@@ -55,4 +56,7 @@ def run(args) -> int:
     order = {name: k for k, name in enumerate(activations)}
     rows.sort(key=lambda row: (order[row[0]], row[1], row[2]))
     write_csv(args.out, ["activation", "seed", "x", "abs_error", "train_mse", "diverged"], rows)
+    job = {"command": "nalu-identity", "experiment": "nalu-identity:" + "+".join(activations),
+           "activations": activations, "seeds": seeds, "iterations": iterations}
+    write_provenance(args.out, job, len(logs), args.device)
     return 0

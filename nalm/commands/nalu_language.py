@@ -1,6 +1,7 @@
 """`nalm nalu-language`: train one model of one setting on language-to-number translation for
 several seeds, as one block (the NALU paper's §4.3, `nalm.tasks.language_to_number`); write every
-run's MAEs at each evaluation, and its predictions for 0 … 999 after the last one."""
+run's MAEs at each evaluation, and its predictions for 0 … 999 after the last one (and the job's
+provenance beside the MAEs, `<out>.provenance.json`)."""
 
 COLUMNS = ["setting", "model", "seed", "step", "evaluation", "train_mae", "validation_mae", "test_mae", "diverged"]
 PREDICTION_COLUMNS = ["setting", "model", "seed", "number", "split", "prediction"]
@@ -32,7 +33,7 @@ def add_parser(subparsers):
 
 
 def run(args) -> int:
-    from nalm.commands._nalu import experiment, hyperparameters, model_definition, positive, train, write_csv
+    from nalm.commands._nalu import experiment, hyperparameters, model_definition, positive, train, write_csv, write_provenance
     from nalm.commands.train import parse_seeds
     from nalm.tasks.language_to_number import LanguageBlock, LanguageRun, build_network
 
@@ -65,4 +66,8 @@ def run(args) -> int:
                 rows.append([args.setting, args.model, log.run.seed, row + low, split_of[row], float(value)])
         rows.sort(key=lambda row: (row[2], row[3]))
         write_csv(args.predictions, PREDICTION_COLUMNS, rows)
+    job = {"command": "nalu-language", "experiment": f"nalu-language:{args.setting}:{args.model}",
+           "setting": args.setting, "model": args.model, "seeds": seeds, "evaluations": evaluations,
+           "embedding_size": embedding, "hidden_size": hidden, "nac_initialisation": args.nac_initialisation}
+    write_provenance(args.out, job, len(logs), args.device, [args.out, *([args.predictions] if args.predictions else [])])
     return 0

@@ -1,6 +1,6 @@
 """`nalm nalu-static`: train one model of one setting on the static task for several functions and
 seeds, as one block (the NALU paper's §4.1, `nalm.tasks.static_function`), and write every run's
-scores at each log step to one CSV."""
+scores at each log step to one CSV (and the job's provenance beside it, `<out>.provenance.json`)."""
 
 from nalm.core.errors import UserError
 
@@ -35,7 +35,9 @@ def add_parser(subparsers):
 
 
 def run(args) -> int:
-    from nalm.commands._nalu import experiment, hyperparameters, model_definition, positive, setting_models, train, write_csv
+    from nalm.commands._nalu import (
+        experiment, hyperparameters, model_definition, positive, setting_models, train, write_csv, write_provenance,
+    )
     from nalm.commands.train import parse_seeds
     from nalm.tasks.static_function import StaticBlock, StaticRun, build_network, check_function
 
@@ -64,4 +66,9 @@ def run(args) -> int:
     order = {name: k for k, name in enumerate(functions)}
     rows.sort(key=lambda row: (order[row[2]], row[3], row[4]))
     write_csv(args.out, COLUMNS, rows)
+    job = {"command": "nalu-static", "experiment": f"nalu-static:{args.setting}:{args.model}:" + "+".join(functions),
+           "setting": args.setting, "model": args.model, "functions": functions, "seeds": seeds,
+           "train_samples": samples, "iterations": iterations, "log_interval": log_interval,
+           "nac_initialisation": args.nac_initialisation}
+    write_provenance(args.out, job, len(logs), args.device)
     return 0

@@ -15,10 +15,20 @@ when the run is written).
 These fields differ between machines and commits for the same numbers, so they are kept in one
 object that byte comparisons of runs leave out (tests/regression/primer_bytes.py); the event
 file and `metrics.csv` carry no provenance.
+
+Jobs that write one table of many runs instead of run directories (the NALU paper's `nalm nalu-*`)
+record the same object once per job, in a sidecar beside their table, `sidecar_path(out)`:
+
+    {"job": {"command": "nalu-static", "experiment": "nalu-static:reproduction:nalu:add+sub", ...},
+     "outputs": ["<out>", ...], "provenance": {...}, "runs": 50}
+
+`job` is what identifies the job (its command and the arguments that decide its numbers, seeds
+included), `runs` the number of runs its table holds; `nalm provenance --sidecars` reads them.
 """
 
 import functools
 import json
+import os
 import platform
 import subprocess
 from pathlib import Path
@@ -82,6 +92,22 @@ def provenance(device: str = "cpu") -> dict:
         "device": str(device),
         "threads": torch.get_num_threads(),
     }
+
+
+#: the name of a job's provenance sidecar is its table's name with this appended
+SIDECAR_SUFFIX = ".provenance.json"
+
+
+def sidecar_path(out) -> str:
+    """The provenance sidecar of the table `out`: `<out>.provenance.json`."""
+    return os.fspath(out) + SIDECAR_SUFFIX
+
+
+def sidecar_text(job: dict, runs: int, outputs, device: str = "cpu") -> str:
+    """The sidecar of a job (`job`: its identity, with `experiment`) that trained `runs` runs on
+    `device` into the tables `outputs`, as JSON text (sorted keys, one trailing newline)."""
+    record = {"job": job, "outputs": [os.fspath(path) for path in outputs], "provenance": provenance(device), "runs": runs}
+    return json.dumps(record, indent=1, sort_keys=True) + "\n"
 
 
 def without_provenance(run_json: dict) -> dict:
