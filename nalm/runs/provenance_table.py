@@ -4,7 +4,10 @@ Provenance table (`nalm provenance`): one row per distinct `provenance` object o
 `run.json` (nalm/runs/provenance.py), with the number of runs that share it and the experiments
 they belong to. A build from one clean commit is one row with an empty `warning`; a dirty tree,
 several commits or runs without provenance (written before it was recorded) say so in every
-row's `warning`, so a mixed build is visible at a glance.
+row's `warning`, so a mixed build is visible at a glance. Jobs that write one table of many runs
+(the NALU paper's) record their provenance once per job in a sidecar beside it
+(`<table>.provenance.json`, nalm/runs/provenance.py `sidecar_path`); `sidecar_rows` counts its
+`runs` and names its job's `experiment`, in the same rows.
 
 Timing table (`nalm timing`): one row per training job from the benchmark file Snakemake writes
 for it (the `benchmark:` directive of every training rule: a TSV with `s`, `cpu_time`,
@@ -80,17 +83,40 @@ def _cell(value) -> str:
     return str(value)
 
 
-def provenance_rows(manifests) -> list:
-    """Rows (dicts of PROVENANCE_COLUMNS) of the runs the manifests list: one per distinct provenance."""
+def read_sidecar(path) -> tuple:
+    """(provenance, runs, experiment) of a job's provenance sidecar; a `UserError` naming the file
+    when it is missing, unreadable or not a sidecar."""
+    try:
+        recorded = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise UserError(f"cannot read provenance sidecar {path}: {getattr(error, 'strerror', None) or error}") from None
+    try:
+        provenance, runs, experiment = recorded["provenance"], recorded["runs"], recorded["job"]["experiment"]
+    except (KeyError, TypeError):
+        provenance = runs = experiment = None
+    if not isinstance(provenance, dict) or type(runs) is not int or runs < 0 or not isinstance(experiment, str):
+        raise UserError(f"provenance sidecar {path}: expected a JSON object with 'provenance', 'runs' (a count) "
+                        "and 'job' with its 'experiment' (written by nalm nalu-*)")
+    return provenance, runs, experiment
+
+
+def _add(groups, provenance, runs, experiment):
+    key = None if provenance is None else tuple(_cell(provenance.get(field)) for field in PROVENANCE_FIELDS)
+    runs_experiments = groups.setdefault(key, [0, set()])
+    runs_experiments[0] += runs
+    runs_experiments[1].add(experiment)
+
+
+def provenance_rows(manifests, sidecars=()) -> list:
+    """Rows (dicts of PROVENANCE_COLUMNS) of the runs the manifests list and the jobs the sidecars
+    describe: one per distinct provenance."""
     groups = {}  # provenance cells -> [runs, experiments]
     for manifest in manifests:
         experiment = _experiment_of_manifest(Path(manifest))
         for directory in manifest_run_directories(manifest):
-            provenance = read_provenance(directory)
-            key = None if provenance is None else tuple(_cell(provenance.get(field)) for field in PROVENANCE_FIELDS)
-            runs_experiments = groups.setdefault(key, [0, set()])
-            runs_experiments[0] += 1
-            runs_experiments[1].add(experiment)
+            _add(groups, read_provenance(directory), 1, experiment)
+    for sidecar in sidecars:
+        _add(groups, *read_sidecar(sidecar))
     commits = {key[0] for key in groups if key is not None}
     rows = []
     for key, (runs, experiments) in groups.items():

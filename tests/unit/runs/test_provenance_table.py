@@ -100,3 +100,53 @@ def test_timing_command_refuses_a_file_that_is_no_benchmark(tmp_path, capsys):
     assert "expected Snakemake's tab-separated table" in capsys.readouterr().err
     assert main(["timing", str(tmp_path / "exp" / "none.tsv"), "--out", str(tmp_path / "t.csv")]) == 0
     assert (tmp_path / "t.csv").read_text().splitlines()[1:] == ["exp,none,,,,,", "total,1 jobs,,,,,"]
+
+
+def _sidecar(root, name, experiment, runs, provenance):
+    """A NALU job's provenance sidecar (nalm/commands/_nalu.py write_provenance) beside its table."""
+    from nalm.runs.provenance import sidecar_path
+
+    path = sidecar_path(root / f"{name}.csv")
+    record = {"job": {"command": experiment.split(":")[0], "experiment": experiment}, "outputs": [], "provenance": provenance,
+              "runs": runs}
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(record, handle)
+    return path
+
+
+def test_sidecars_count_their_jobs_runs_beside_manifests_runs(tmp_path):
+    dirty = {**CLEAN, "git_dirty": True}
+    sidecars = [_sidecar(tmp_path, "nalu_f0", "nalu-static:paper:nalu:add+sub", 50, CLEAN),
+                _sidecar(tmp_path, "nac_f0", "nalu-static:paper:nac:add+sub", 50, CLEAN),
+                _sidecar(tmp_path, "LSTMNALU", "nalu-language:paper:lstm-nalu", 25, dirty)]
+    rows = table.provenance_rows([], sidecars)
+    assert [(row["runs"], row["git_dirty"], row["experiments"]) for row in rows] == [
+        ("100", "false", "nalu-static:paper:nac:add+sub nalu-static:paper:nalu:add+sub"),
+        ("25", "true", "nalu-language:paper:lstm-nalu")]
+    assert rows[0]["warning"] == "" and "uncommitted changes" in rows[1]["warning"]
+    # a sidecar and a manifest of the same provenance share a row
+    manifest = _block(tmp_path, "in2_add_NAU", "r1_s0-1", [CLEAN, CLEAN])
+    (row, _) = table.provenance_rows([manifest], sidecars)
+    assert (row["runs"], row["experiments"].split()[0]) == ("102", "in2_add_NAU")
+
+
+def test_provenance_command_reads_sidecars_and_names_bad_ones(tmp_path, capsys):
+    sidecar = _sidecar(tmp_path, "identity", "nalu-identity:ReLU6+Tanh", 200, CLEAN)
+    out = tmp_path / "tables" / "identity_provenance.csv"
+    out.parent.mkdir()
+    assert main(["provenance", "--sidecars", str(sidecar), "--out", str(out)]) == 0
+    lines = out.read_text().splitlines()
+    assert lines[0] == ",".join(table.PROVENANCE_COLUMNS)
+    assert lines[1].endswith(",200,nalu-identity:ReLU6+Tanh,") and len(lines) == 2
+    broken = tmp_path / "broken.csv.provenance.json"
+    for text, message in (("{", "cannot read provenance sidecar"), ('{"runs": 2}', "expected a JSON object with 'provenance'"),
+                          (json.dumps({"job": {"experiment": "x"}, "provenance": CLEAN, "runs": "2"}), "'runs' (a count)")):
+        broken.write_text(text)
+        assert main(["provenance", "--sidecars", str(sidecar), str(broken), "--out", str(out)]) == 2
+        error = capsys.readouterr().err.strip()
+        assert message in error and str(broken) in error and "\n" not in error
+    assert out.read_text().splitlines() == lines  # the table already written is left as it was
+    assert main(["provenance", str(sidecar), "--out", str(out)]) == 2
+    assert "is a provenance sidecar, not a block manifest: pass it after --sidecars" in capsys.readouterr().err
+    assert main(["provenance", "--out", str(out)]) == 2
+    assert "nothing to read" in capsys.readouterr().err
