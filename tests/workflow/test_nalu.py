@@ -1,6 +1,7 @@
 """The NALU paper's targets end to end with the smoke overlay (config/nalu-quick.yaml): every table
-and figure of both settings from a clean results/, each table against the published numbers,
-idempotence, a model both settings share trained once, and config errors."""
+and figure of both settings from a clean results/, each table against the published numbers, the
+run provenance of every job (its sidecar, the report's provenance tables), idempotence, a model
+both settings share trained once, and config errors."""
 
 import csv
 
@@ -17,7 +18,9 @@ TABLES = [f"results/tables/nalu/static_{column}_{setting}.csv"
 TABLES += [f"results/tables/nalu/language_{setting}.csv" for setting in SETTINGS]
 FIGURES = ["results/figures/nalu/extrapolation_failure.pdf"]
 FIGURES += [f"results/figures/nalu/language_predictions_{setting}.pdf" for setting in SETTINGS]
-TARGETS = TABLES + FIGURES
+#: the run provenance of each scope, from the training jobs' sidecars (workflow/rules/report.smk)
+PROVENANCE = {scope: f"results/run_tables/nalu/{scope}_provenance.csv" for scope in ("identity", "static", "language")}
+TARGETS = TABLES + FIGURES + list(PROVENANCE.values())
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +47,21 @@ def test_quick_run_builds_every_target(finished_run):
     assert len(static) == 6 * 4 and static[0]["published"] == "0.001"  # a + b, ReLU6: README.md's 0.001
     # LSTM + Linear is the same network in both settings: one training job serves both tables
     assert job_counts(log)["nalu_language"] == 3
+
+
+@pytest.mark.slow
+def test_every_job_records_its_provenance_and_the_report_tables_it(finished_run):
+    workdir, log = finished_run
+    sidecars = sorted(path.name for path in (workdir / "results/runs/nalu").rglob("*.provenance.json"))
+    assert len(sidecars) == 1 + 2 * 4 + 3 and "a0.csv.provenance.json" in sidecars  # one per training job
+    # one build: one row per scope; the quick overlay's 14 activations x 2 models, 2 settings x 4 models
+    # x 6 functions x 2 seeds, 3 language networks x 2 seeds
+    expected = {"identity": ("28", 1), "static": ("96", 8), "language": ("6", 3)}
+    for scope, table in PROVENANCE.items():
+        (row,) = list(csv.DictReader(open(workdir / table, newline="")))
+        assert (row["runs"], len(row["experiments"].split())) == expected[scope], scope
+        assert row["nalm"] and row["torch"] and row["device"] == "cpu" and row["threads"] == "1"
+    assert job_counts(log)["report_provenance"] == 3
 
 
 @pytest.mark.slow

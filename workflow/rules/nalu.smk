@@ -16,6 +16,12 @@
 include: "helpers/nalu.smk"
 
 
+def nalu_sidecar(path):
+    """The provenance sidecar every `nalm nalu-*` training job writes beside its table
+    (nalm.runs.provenance.sidecar_path): read by the report's provenance table."""
+    return path + ".provenance.json"
+
+
 localrules:
     nalu_identity_plot,
     nalu_static_table,
@@ -27,7 +33,8 @@ localrules:
 # absolute error at each test input after the last update.
 rule nalu_identity:
     output:
-        NALU_PATHS["identity_runs"],
+        runs=NALU_PATHS["identity_runs"],
+        provenance=nalu_sidecar(NALU_PATHS["identity_runs"]),
     params:
         arguments=nalu_identity_arguments,
         revision=NALU_CONFIG["revision"],
@@ -44,7 +51,7 @@ rule nalu_identity:
     conda:
         "../../envs/nalm.yaml"
     shell:
-        "nalm nalu-identity {params.arguments} --threads {threads} --out {output} > {log} 2>&1"
+        "nalm nalu-identity {params.arguments} --threads {threads} --out {output.runs} > {log} 2>&1"
 
 
 rule nalu_identity_plot:
@@ -80,7 +87,8 @@ rule nalu_identity_plot:
 # One model of one setting on a block of functions, every seed, as one program.
 rule nalu_static:
     output:
-        NALU_PATHS["static_runs"],
+        runs=NALU_PATHS["static_runs"],
+        provenance=nalu_sidecar(NALU_PATHS["static_runs"]),
     params:
         arguments=nalu_static_arguments,
         revision=NALU_CONFIG["revision"],
@@ -99,7 +107,7 @@ rule nalu_static:
     conda:
         "../../envs/nalm.yaml"
     shell:
-        "nalm nalu-static {params.arguments} --threads {threads} --out {output} > {log} 2>&1"
+        "nalm nalu-static {params.arguments} --threads {threads} --out {output.runs} > {log} 2>&1"
 
 
 rule nalu_static_table:
@@ -141,6 +149,7 @@ rule nalu_language:
     output:
         runs=NALU_PATHS["language_runs"],
         predictions=NALU_PATHS["language_predictions"],
+        provenance=nalu_sidecar(NALU_PATHS["language_runs"]),
     params:
         arguments=nalu_language_arguments,
         revision=NALU_CONFIG["revision"],

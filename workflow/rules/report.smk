@@ -8,8 +8,9 @@
 # MNIST heads, and the NALU paper's identity, static and language jobs. Both tables join each
 # paper's default targets, so `snakemake` builds them and `snakemake --report` shows them under the
 # paper's category, beside the figures they describe. Provenance reads the runs' run.json through
-# their block manifests (NALU jobs write no run.json: timing only); timing reads the benchmark
-# file Snakemake writes for every training job (its `benchmark:` directive).
+# their block manifests, or the provenance sidecar each NALU job writes beside its table of runs
+# (`<table>.provenance.json`); timing reads the benchmark file Snakemake writes for every training
+# job (its `benchmark:` directive).
 
 include: "helpers/report.smk"
 
@@ -21,7 +22,7 @@ localrules:
 
 rule report_provenance:
     input:
-        report_trained,
+        report_provenance_inputs,
     output:
         report(
             REPORT_PATHS["provenance"],
@@ -32,6 +33,7 @@ rule report_provenance:
         ),
     params:
         paper=lambda wildcards: REPORT_PAPERS[wildcards.paper],
+        kind=report_provenance_flag,
     wildcard_constraints:
         paper="|".join(REPORT_PROVENANCE),
         scope=r"[A-Za-z0-9_+-]+",
@@ -44,7 +46,7 @@ rule report_provenance:
     conda:
         "../../envs/nalm.yaml"
     shell:
-        "nalm provenance {input} --out {output} > {log} 2>&1"
+        "nalm provenance {params.kind} {input} --out {output} > {log} 2>&1"
 
 
 rule report_timing:

@@ -86,8 +86,11 @@ REPORT_SCOPES = {
     "npu": _npu_scopes,
     "ntm": _ntm_scopes,
 }
-#: papers whose training jobs write run.json with provenance, listed by a block manifest
-REPORT_PROVENANCE = ["primer", "division", "division_mnist", "npu", "ntm"]
+#: papers with a provenance table: their training jobs write run.json with provenance, listed by
+#: a block manifest, or (REPORT_SIDECARS) one table of many runs with a provenance sidecar beside it
+REPORT_PROVENANCE = ["primer", "division", "division_mnist", "nalu", "npu", "ntm"]
+#: paper -> its training jobs' table -> that job's provenance sidecar (nalm.runs.provenance.sidecar_path)
+REPORT_SIDECARS = {"nalu": nalu_sidecar}
 
 
 def report_jobs(wildcards):
@@ -106,9 +109,21 @@ def report_benchmarks(wildcards):
     return shlex.join(benchmark for _, benchmark in report_jobs(wildcards))
 
 
+def report_provenance_inputs(wildcards):
+    """What `nalm provenance` reads for one scope: the jobs' block manifests, or their sidecars."""
+    trained = report_trained(wildcards)
+    sidecar = REPORT_SIDECARS.get(wildcards.paper)
+    return [sidecar(path) for path in trained] if sidecar else trained
+
+
+def report_provenance_flag(wildcards):
+    return "--sidecars" if wildcards.paper in REPORT_SIDECARS else ""
+
+
 def report_manifest_flags(wildcards):
     """`--manifests ...` to count the runs of each job, for papers whose jobs write block manifests."""
-    return shlex.join(["--manifests", *report_trained(wildcards)]) if wildcards.paper in REPORT_PROVENANCE else ""
+    manifests = wildcards.paper in REPORT_PROVENANCE and wildcards.paper not in REPORT_SIDECARS
+    return shlex.join(["--manifests", *report_trained(wildcards)]) if manifests else ""
 
 
 def _with_run_tables(paper, targets):
