@@ -20,7 +20,9 @@ is figure 20's experiment (in100_sub_NAU: NAU, subtraction, input size 100):
 Worker start-up (each spawned process imports torch and nalm and pays a first block's one-off
 costs) is included in the N-worker time, as in a workflow job; this process pays its own before
 the timings. On a shared machine the N-worker wall time is only as good as the
-free cores: the script prints /proc/loadavg before and after.
+free cores: the script prints /proc/loadavg before and after, and the cores each way kept busy
+(CPU / wall). Where Linux groups processes by session (sched_autogroup), a session's workers
+share one group's CPU time with the other sessions': on a busy machine they gain no wall time.
 """
 
 import argparse
@@ -99,22 +101,34 @@ def main() -> None:
     # untimed; each worker pays its own inside the timing, as in a workflow job
     train_sub_block(replace(sub, runs=runs[:1], iterations=1))
     chosen = {"one", *args.ways.split(",")}
-    ways = [way for key, way in zip(("one", "workers", "intra", "serial"), ways) if key in chosen]
-    reference, first_wall = None, None
-    for name, threads, train in ways:
+    keys = [key for key in ("workers", "one", "intra", "serial") if key in chosen]
+    ways = dict(zip(("one", "workers", "intra", "serial"), ways))
+    done, before_workers = {}, None
+    # the workers run first: a worker's ru_maxrss counts the pages of this process at its start
+    # (fork, then exec), so this process must be smaller than a worker then
+    for key in keys:
+        name, threads, train = ways[key]
+        if key == "workers":
+            before_workers = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         torch.set_num_threads(threads)
         cpu, started = _cpu_seconds(), time.perf_counter()
         logs = train(sub)
         wall, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
-        numbers = _numbers(logs)
-        reference = numbers if reference is None else reference
-        first_wall = wall if first_wall is None else first_wall
-        same = "bit-identical to 1 process" if repr(numbers) == repr(reference) else "DIFFERENT numbers from 1 process"
-        print(f"  {name:38s} wall {wall:7.1f} s  CPU {cpu:7.1f} s  speed-up x{first_wall / wall:4.2f}  "
-              f"({same}; 1-min load after: {_loadavg().split()[0]})")
-        # peak resident memory so far (ru_maxrss, kB): this process, and the largest single worker
-        own, worker = (resource.getrusage(who).ru_maxrss / 1024 for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-        print(f"  {'':38s} peak RSS so far: this process {own:.0f} MB, largest worker {worker:.0f} MB")
+        done[key] = (name, wall, cpu, repr(_numbers(logs)), _loadavg().split()[0])
+        # peak resident memory (kB): this process after the one-process way; the largest worker
+        if key == "one":
+            one_process = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    for key in ("one", "workers", "intra", "serial"):
+        if key in done:
+            name, wall, cpu, numbers, load = done[key]
+            same = "bit-identical to 1 process" if numbers == done["one"][3] else "DIFFERENT numbers from 1 process"
+            print(f"  {name:38s} wall {wall:7.1f} s  CPU {cpu:7.1f} s  cores busy {cpu / wall:4.2f}  "
+                  f"speed-up x{done['one'][1] / wall:4.2f}  ({same}; 1-min load after: {load})")
+    print(f"peak RSS: 1 process {one_process:.0f} MB", end="")
+    if before_workers is not None:
+        worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"; largest worker {worker:.0f} MB (this process held {before_workers:.0f} MB when they started)", end="")
+    print()
     torch.set_num_threads(1)
     print(f"load average after: {_loadavg()}")
 

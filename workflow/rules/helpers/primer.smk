@@ -175,8 +175,8 @@ def primer_train_runtime(wildcards, attempt):
 
 def primer_train_mem_mb(wildcards, threads, attempt):
     """MB for a cluster's memory limit: each worker process beyond the first (`threads`) holds its
-    own torch (~330 MB; a 225-run block of input size 100 peaks at 690 MB in one process, 510 MB
-    in each of two: benchmarks/workers_speedup.py)."""
+    own torch (a 225-run block of input size 100 peaks at 724 MB in one process, 512 MB in each
+    of two: benchmarks/workers_speedup.py)."""
     range_ids, seeds = PRIMER_BLOCKS[wildcards.block]
     return attempt * (1000 + 4 * len(range_ids) * len(seeds) + 500 * (threads - 1))
 
