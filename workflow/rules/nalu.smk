@@ -11,15 +11,11 @@
 #   nalm nalu-table language, nalm nalu-plot language      -> results/tables/nalu/language_<setting>.csv + .tex,
 #                                                             results/figures/nalu/language_predictions_<setting>.pdf
 #
+# Every training job also writes its provenance beside its table, `<table>.csv.provenance.json`
+# (nalm/runs/provenance.py), which the report's provenance tables read (workflow/rules/report.smk).
 # The config section `nalu` chooses sizes (config/README.md).
 
 include: "helpers/nalu.smk"
-
-
-def nalu_sidecar(path):
-    """The provenance sidecar every `nalm nalu-*` training job writes beside its table
-    (nalm.runs.provenance.sidecar_path): read by the report's provenance table."""
-    return path + ".provenance.json"
 
 
 localrules:
@@ -34,7 +30,7 @@ localrules:
 rule nalu_identity:
     output:
         runs=NALU_PATHS["identity_runs"],
-        provenance=nalu_sidecar(NALU_PATHS["identity_runs"]),
+        provenance=f"{NALU_PATHS['identity_runs']}.provenance.json",  # nalm.runs.provenance.sidecar_path
     params:
         arguments=nalu_identity_arguments,
         revision=NALU_CONFIG["revision"],
@@ -88,7 +84,7 @@ rule nalu_identity_plot:
 rule nalu_static:
     output:
         runs=NALU_PATHS["static_runs"],
-        provenance=nalu_sidecar(NALU_PATHS["static_runs"]),
+        provenance=f"{NALU_PATHS['static_runs']}.provenance.json",  # nalm.runs.provenance.sidecar_path
     params:
         arguments=nalu_static_arguments,
         revision=NALU_CONFIG["revision"],
@@ -149,7 +145,7 @@ rule nalu_language:
     output:
         runs=NALU_PATHS["language_runs"],
         predictions=NALU_PATHS["language_predictions"],
-        provenance=nalu_sidecar(NALU_PATHS["language_runs"]),
+        provenance=f"{NALU_PATHS['language_runs']}.provenance.json",  # nalm.runs.provenance.sidecar_path
     params:
         arguments=nalu_language_arguments,
         revision=NALU_CONFIG["revision"],

@@ -27,9 +27,15 @@ check_result_paths(REPORT_PATHS.values())
 
 
 def _blocks(rule, wildcard_sets, manifest=True):
-    """[(trained output, benchmark file)] of the training jobs of `rule` with these wildcards."""
+    """[(trained output, benchmark file, provenance sidecar or None)] of the training jobs of `rule`
+    with these wildcards; the sidecar is the rule's output named `provenance`, if it has one."""
     proxy = getattr(rules, rule)
-    return [(str(proxy.output[0]).format(**values), str(proxy.benchmark).format(**values)) for values in wildcard_sets]
+    sidecar = getattr(proxy.output, "provenance", None)
+    return [
+        (str(proxy.output[0]).format(**values), str(proxy.benchmark).format(**values),
+         None if sidecar is None else str(sidecar).format(**values))
+        for values in wildcard_sets
+    ]  # fmt: skip
 
 
 def _primer_scopes():
@@ -89,8 +95,8 @@ REPORT_SCOPES = {
 #: papers with a provenance table: their training jobs write run.json with provenance, listed by
 #: a block manifest, or (REPORT_SIDECARS) one table of many runs with a provenance sidecar beside it
 REPORT_PROVENANCE = ["primer", "division", "division_mnist", "nalu", "npu", "ntm"]
-#: paper -> its training jobs' table -> that job's provenance sidecar (nalm.runs.provenance.sidecar_path)
-REPORT_SIDECARS = {"nalu": nalu_sidecar}
+#: papers whose training jobs write a provenance sidecar (an output named `provenance`) beside their table
+REPORT_SIDECARS = ["nalu"]
 
 
 def report_jobs(wildcards):
@@ -102,18 +108,18 @@ def report_jobs(wildcards):
 
 
 def report_trained(wildcards):
-    return [trained for trained, _ in report_jobs(wildcards)]
+    return [trained for trained, _, _ in report_jobs(wildcards)]
 
 
 def report_benchmarks(wildcards):
-    return shlex.join(benchmark for _, benchmark in report_jobs(wildcards))
+    return shlex.join(benchmark for _, benchmark, _ in report_jobs(wildcards))
 
 
 def report_provenance_inputs(wildcards):
     """What `nalm provenance` reads for one scope: the jobs' block manifests, or their sidecars."""
-    trained = report_trained(wildcards)
-    sidecar = REPORT_SIDECARS.get(wildcards.paper)
-    return [sidecar(path) for path in trained] if sidecar else trained
+    if wildcards.paper in REPORT_SIDECARS:
+        return [sidecar for _, _, sidecar in report_jobs(wildcards)]
+    return report_trained(wildcards)
 
 
 def report_provenance_flag(wildcards):
