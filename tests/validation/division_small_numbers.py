@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from scipy import stats
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -52,7 +53,8 @@ ORIGINAL_SUMMARY = HERE / "division_small_numbers_original_summary_nalm.csv"
 SUMMARY_FIELDS = ["cell", "seed", "best.step", "extrapolation.last", "solved"]
 NALM_PREFIX = HERE / "division_small_numbers_nalm_prefix.csv"
 PREFIX_FIELDS = ["cell", "seed", "step", "tag", "value"]
-FIELDS = extract.FIELDS[:8] + ["final_step"] + extract.FIELDS[8:]
+#: + `left_solution`: 1 when a logged row after the first solved one is above the threshold again
+FIELDS = extract.FIELDS[:8] + ["final_step"] + extract.FIELDS[8:] + ["left_solution"]
 LOG_INTERVAL = 1000
 SEEDS = range(25)
 
@@ -159,6 +161,9 @@ def outcome(rows, limit: float) -> dict:
         "solved": int(e_best <= limit),  # NaN compares False: not solved
         "solved_at": "" if solved_at is None else solved_at,
         "sparsity_error_best": se_best,
+        "left_solution": int(
+            solved_at is not None and any(not r[2] <= limit for r in rows if r[0] > solved_at)
+        ),
     }  # fmt: skip
 
 
@@ -407,6 +412,17 @@ def main(argv=None) -> int:
         )
         shown = " / ".join("–" if math.isnan(d) else f"{d:.2f}" for d in (down, up))
         print(f"| {cell} | {a.solved}/{a.n} | {shown} |")
+    print()
+    print("| cell | left the solution after reaching it: original | nalm | Fisher exact p |")
+    print("|---|---|---|---|")
+    for cell in results:
+        counts = []
+        for rows in (original, ours):
+            reached = [r for r in rows if r["cell"] == cell and r["solved_at"] != ""]
+            counts.append((sum(r["left_solution"] == "1" for r in reached), len(reached)))
+        (k1, n1), (k2, n2) = counts
+        p = stats.fisher_exact([[k1, n1 - k1], [k2, n2 - k2]]).pvalue
+        print(f"| {cell} | {k1}/{n1} | {k2}/{n2} | {p:.2g} |")
     return 0
 
 
