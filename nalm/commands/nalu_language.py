@@ -35,6 +35,7 @@ def add_parser(subparsers):
 def run(args) -> int:
     from nalm.commands._nalu import experiment, hyperparameters, model_definition, positive, train, write_csv, write_provenance
     from nalm.commands.train import parse_seeds
+    from nalm.core.errors import UserError
     from nalm.tasks.language_to_number import LanguageBlock, LanguageRun, build_network
 
     section = experiment("language")
@@ -44,7 +45,13 @@ def run(args) -> int:
     embedding = positive(args.embedding_size or section["embedding_size"], "--embedding-size")
     hidden = positive(args.hidden_size or section["hidden_size"], "--hidden-size")
     task = LanguageBlock([LanguageRun(args.model, seed) for seed in seeds], predict_at=evaluations)
-    network = build_network(args.model, model, embedding, hidden, len(seeds), args.nac_initialisation, task.constants)
+    try:
+        network = build_network(args.model, model, embedding, hidden, len(seeds), args.nac_initialisation, task.constants)
+    except ValueError as error:
+        # the measured pool holds the reproduction's matrices at its own sizes only
+        raise UserError(f"bad --hidden-size {hidden} / --embedding-size {embedding} for --nac-initialisation "
+                        f"{args.nac_initialisation}: {error} (the measured weights fit the reproduction's sizes; "
+                        "use --nac-initialisation intended for others)") from None
     steps = task.steps_per_evaluation
     logs, _ = train(hyperparameters("language", section), task, network, evaluations * steps, steps,
                     args.device, args.threads, f"nalu-language {args.setting} {args.model}")

@@ -53,16 +53,22 @@ class MeasuredPool:
         """One measured model, chosen uniformly with the run's generator."""
         return self.models[int(torch.randint(len(self.models), (1,), generator=generator))]
 
-    @torch.no_grad()
-    def assign_(self, weights: list, generators, runs) -> None:
-        """Overwrite each run's NAC `weights` ([R, O, I] parameters, construction order) with a drawn model."""
-        for run, generator in zip(runs, generators):
-            model = self.draw(generator)
+    def check_fits(self, weights: list) -> None:
+        """ValueError unless every measured model has one matrix of each weight's shape ([R, O, I]
+        parameters, construction order): the pool holds the reproduction's sizes only."""
+        for model in self.models:
             if len(model) != len(weights):
                 raise ValueError(f"a measured model has {len(model)} NAC matrices, the network {len(weights)}")
             for parameter, matrix in zip(weights, model):
                 if tuple(parameter.shape[1:]) != tuple(matrix.shape):
                     raise ValueError(f"measured matrix {tuple(matrix.shape)} for a weight of {tuple(parameter.shape[1:])}")
+
+    @torch.no_grad()
+    def assign_(self, weights: list, generators, runs) -> None:
+        """Overwrite each run's NAC `weights` ([R, O, I] parameters, construction order) with a drawn model."""
+        self.check_fits(weights)
+        for run, generator in zip(runs, generators):
+            for parameter, matrix in zip(weights, self.draw(generator)):
                 parameter[run] = matrix
 
 
@@ -89,6 +95,7 @@ class WithMeasuredInit(torch.nn.Module):
 
     def __init__(self, network, pool: MeasuredPool):
         super().__init__()
+        pool.check_fits(nac_weights(network))  # a size the pool cannot fill fails here, not in training
         self.network, self.pool, self.runs = network, pool, network.runs
 
     @torch.no_grad()

@@ -15,6 +15,9 @@ from nalm.cli import main
      "bad --train-samples 0"),
     (["nalu-identity", "--activations", "Swish", "--seeds", "0"], "unknown activation 'Swish'"),
     (["nalu-language", "--setting", "paper", "--model", "gru", "--seeds", "0"], "unknown language model 'gru'"),
+    # the measured initial NAC weights exist at the reproduction's sizes only
+    (["nalu-language", "--setting", "reproduction", "--model", "lstm-nalu", "--seeds", "0", "--embedding-size", "4"],
+     "bad --hidden-size 32 / --embedding-size 4 for --nac-initialisation measured"),
 ])  # fmt: skip
 def test_bad_values_are_one_line_errors(argv, message, tmp_path, capsys):
     out = tmp_path / "out.csv"
