@@ -99,6 +99,11 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
+    from nalm.runs.provenance import source_state
+
+    # the checkout as this process loads its code: a run written an hour later records that state,
+    # not the commit the tree has moved to meanwhile (source_state is cached per process)
+    source_state()
     try:
         return int(args.func(args) or 0)
     except UserError as error:

@@ -6,7 +6,9 @@
 
 `nalm` is the installed distribution's version (package metadata, not a constant in the
 source). `git_commit`/`git_dirty` describe the git checkout the imported `nalm` package lives
-in: the commit of HEAD and whether any tracked or untracked, not ignored, file differs from it.
+in: the commit of HEAD and whether any tracked or untracked, not ignored, file differs from it,
+read once per process when the `nalm` command starts (`nalm.cli.main`), so that a run written at
+the end of a long job records the code the job loaded.
 Outside a checkout (an installed wheel) they come from the `SOURCE_FILE` an archive's
 repository carries (`nalm archive`), else they are null; git missing or failing is never an
 error. `device` and `threads` are the run's own (the engine's device, torch's thread count

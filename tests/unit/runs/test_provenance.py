@@ -78,3 +78,14 @@ def test_provenance_is_what_byte_comparisons_leave_out(tmp_path, monkeypatch):
     second = _train(tmp_path / "two")
     assert first["provenance"]["git_commit"] != second["provenance"]["git_commit"]
     assert prov.without_provenance(first) == prov.without_provenance(second)
+
+
+def test_every_command_takes_the_checkout_state_when_it_starts(monkeypatch, capsys):
+    # a run written at the end of an hour-long job records the code the job loaded, not the
+    # commit the tree moved to meanwhile: the CLI reads (and caches) the state before the command
+    from nalm.cli import main
+
+    calls = []
+    monkeypatch.setattr(prov, "source_state", lambda: calls.append("read") or ("0" * 40, False))
+    assert main(["modules"]) == 0
+    assert calls == ["read"]
