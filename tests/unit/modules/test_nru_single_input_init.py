@@ -10,7 +10,6 @@ batches, not to where runs start: this pins that the start is the original's dis
 
 import math
 
-import torch
 from scipy.stats import kstest
 
 from nalm.core.random import init_generator
