@@ -17,10 +17,12 @@ from nalm.modules import build
 
 
 def test_single_input_nru_starts_uniform_on_the_originals_half_width():
-    assert min(0.5, math.sqrt(3.0) * math.sqrt(2.0 / (1 + 1))) == 0.5  # reciprocal_nmu.py, I = O = 1
+    # reciprocal_nmu.py at I = O = 1
+    assert min(0.5, math.sqrt(3.0) * math.sqrt(2.0 / (1 + 1))) == 0.5
     runs = 4000
     module = build("NRU", input_size=1, runs=runs)
-    module.reset_parameters([init_generator(seed) for seed in range(runs)])  # as the engine
+    # each seed's own generator, as the engine draws them
+    module.reset_parameters([init_generator(seed) for seed in range(runs)])
     w = module.W.detach().reshape(-1).double()
     assert module.W.shape == (runs, 1, 1)
     assert -0.5 <= w.min() and w.max() <= 0.5
