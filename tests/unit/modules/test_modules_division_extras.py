@@ -27,7 +27,7 @@ def test_gated_nmru_is_the_nmru_of_the_gated_inputs():
     with torch.no_grad():
         module.g.fill_(1.7)
         module.project_()
-    assert torch.equal(module.g, torch.ones(1, 4)) and not math.isnan(float(module.regularizers()["gate"]))
+    assert torch.equal(module.g, torch.ones(1, 4)) and not math.isnan(float(module.regularizers()["gate"].detach()))
 
 
 def test_selected_small_inputs_pass_without_rounding():
