@@ -35,7 +35,7 @@ rule report_provenance:
         paper=lambda wildcards: REPORT_PAPERS[wildcards.paper],
         kind=report_provenance_flag,
     wildcard_constraints:
-        paper="|".join(REPORT_PROVENANCE),
+        paper="|".join(REPORT_SCOPES),
         scope=r"[A-Za-z0-9_+-]+",
     log:
         "results/logs/run_tables/{paper}/{scope}_provenance.log",

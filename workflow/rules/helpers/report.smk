@@ -92,11 +92,6 @@ REPORT_SCOPES = {
     "npu": _npu_scopes,
     "ntm": _ntm_scopes,
 }
-#: papers with a provenance table: their training jobs write run.json with provenance, listed by
-#: a block manifest, or (REPORT_SIDECARS) one table of many runs with a provenance sidecar beside it
-REPORT_PROVENANCE = ["primer", "division", "division_mnist", "nalu", "npu", "ntm"]
-#: papers whose training jobs write a provenance sidecar (an output named `provenance`) beside their table
-REPORT_SIDECARS = ["nalu"]
 
 
 def report_jobs(wildcards):
@@ -117,25 +112,29 @@ def report_benchmarks(wildcards):
 
 def report_provenance_inputs(wildcards):
     """What `nalm provenance` reads for one scope: the jobs' block manifests, or their sidecars."""
-    if wildcards.paper in REPORT_SIDECARS:
+    if _writes_sidecars(wildcards):
         return [sidecar for _, _, sidecar in report_jobs(wildcards)]
     return report_trained(wildcards)
 
 
+def _writes_sidecars(wildcards):
+    """Whether the scope's training jobs write one table of many runs with a provenance sidecar
+    (an output named `provenance`, the NALU paper's) instead of run directories with a manifest."""
+    return any(sidecar is not None for _, _, sidecar in report_jobs(wildcards))
+
+
 def report_provenance_flag(wildcards):
-    return "--sidecars" if wildcards.paper in REPORT_SIDECARS else ""
+    return "--sidecars" if _writes_sidecars(wildcards) else ""
 
 
 def report_manifest_flags(wildcards):
     """`--manifests ...` to count the runs of each job, for papers whose jobs write block manifests."""
-    manifests = wildcards.paper in REPORT_PROVENANCE and wildcards.paper not in REPORT_SIDECARS
-    return shlex.join(["--manifests", *report_trained(wildcards)]) if manifests else ""
+    return "" if _writes_sidecars(wildcards) else shlex.join(["--manifests", *report_trained(wildcards)])
 
 
 def _with_run_tables(paper, targets):
     def with_tables():
-        kinds = ["provenance", "timing"] if paper in REPORT_PROVENANCE else ["timing"]
-        tables = [REPORT_PATHS[kind].format(paper=paper, scope=scope) for scope in REPORT_SCOPES[paper]() for kind in kinds]
+        tables = [REPORT_PATHS[kind].format(paper=paper, scope=scope) for scope in REPORT_SCOPES[paper]() for kind in ("provenance", "timing")]
         return targets() + tables
 
     return with_tables
