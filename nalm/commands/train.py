@@ -54,6 +54,10 @@ def add_parser(subparsers):
                         help="operand subsets of the input (default 2; 1 for reciprocal with input size 1)")
     parser.add_argument("--train-criterion", choices=["mse", "pcc", "mape"], default="mse",
                         help="training loss (default mse); pcc = 1 - Pearson r, mape = mean |(y - ŷ)/y|")
+    parser.add_argument("--evaluation", choices=["float64-chunks", "float32"], default="float64-chunks",
+                        help="how the validation/test MSE is computed: float64-chunks (default; float64 sums over "
+                        "chunks of 1,000 samples) or float32 (the original code's MSELoss over the whole set, "
+                        "as the division paper's workflow trains)")
     parser.add_argument("--distribution", action="append", metavar="DIST",
                         help="input distribution on each range pair, in order, or one for all: 'uniform' "
                         "(default), 'benford', 'truncated-normal MEAN_I STD_I MEAN_E STD_E'")
@@ -171,7 +175,7 @@ def run(args) -> int:
         raise UserError("--device cuda: no CUDA device is available to this torch build")
     hyper = resolve(args.preset, args.op, dict(parse_override(text) for text in args.overrides))
     task = SingleModuleTask(args.op, args.input_size, args.subset_ratio, args.overlap_ratio, args.num_subsets,
-                            args.train_criterion)
+                            args.train_criterion, args.evaluation)
     seeds = parse_seeds(args.seeds)
     runs = [RunSpec(i, e, range_id, seed, d) for i, e, range_id, d in _range_pairs(args) for seed in seeds]
     # where the runs go, checked now: a bad --out must not cost a block's training

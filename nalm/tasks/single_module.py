@@ -53,6 +53,13 @@ EVALUATION_SAMPLES = 10_000
 BENCHMARK_SUBSET_RATIO = {2: 0.5, 10: 0.1, 100: 0.01}
 #: samples per evaluation chunk; fixed so that the summation order never depends on the block
 EVALUATION_CHUNK = 1000
+#: how the validation and test MSE are computed (`SingleModuleTask.evaluation`, `EvaluationSet.mse`):
+#: `float64-chunks`, this project's: squared errors of chunks of EVALUATION_CHUNK samples summed in
+#: float64 (the Primer's figures); `float32`, the original code's: `torch.nn.MSELoss`, a float32
+#: mean over the whole 10,000-sample set at once (`test_model` in `experiments/single_layer.py`
+#: of `bmistry4/nalm-division`), needed where a success threshold is the float32 MSE of the gold
+#: weights with no headroom (the division paper's division by small numbers)
+EVALUATIONS = ("float64-chunks", "float32")
 
 TAG_INTERPOLATION = "metric/valid/interpolation"
 TAG_EXTRAPOLATION = "metric/test/extrapolation"
@@ -104,12 +111,16 @@ class SingleModuleTask:
     num_subsets: int = 2
     #: the training loss: `mse`, `pcc` (1 − Pearson r) or `mape` (see `SingleModuleBlock.loss`)
     criterion: str = "mse"
+    #: how the validation/test MSE is computed: one of EVALUATIONS
+    evaluation: str = "float64-chunks"
 
     def __post_init__(self):
         if self.op not in OPS:
             raise UserError(f"unknown op {self.op!r}: expected one of {', '.join(OPS)}")
         if self.criterion not in CRITERIA:
             raise UserError(f"unknown train criterion {self.criterion!r}: expected one of {', '.join(CRITERIA)}")
+        if self.evaluation not in EVALUATIONS:
+            raise UserError(f"unknown evaluation {self.evaluation!r}: expected one of {', '.join(EVALUATIONS)}")
         if not isinstance(self.input_size, int) or self.input_size < 1:
             raise UserError(f"bad input size {self.input_size!r}: expected an integer >= 1")
         if not isinstance(self.num_subsets, int) or self.num_subsets < self.operand_count:
@@ -293,26 +304,33 @@ class EvaluationSet:
         self.shared = len(distinct) == 1
         targets = [task.targets_float64(inputs[index[key]], offset) for key, offset in zip(keys, offsets)]
         self.targets = torch.from_numpy(np.stack(targets).astype(np.float32))  # [R, N]
+        self.evaluation = task.evaluation
 
     def to(self, device) -> None:
         self.inputs = self.inputs.transpose(1, 2).to(device).transpose(1, 2)
         self.targets = self.targets.to(device)
         self.range_index = self.range_index.to(device)
 
+    def _inputs(self, begin: int, end: int) -> torch.Tensor:
+        """Samples begin..end of every run's set, [R, n, I]."""
+        if self.shared:
+            # an explicit [R, n, I] view: a [1, n, I] batch would let matmul fold the runs
+            # into one gemm whose rounding depends on R
+            return self.inputs[:, begin:end].expand(self.targets.shape[0], -1, -1)
+        return self.inputs[self.range_index, begin:end]
+
     @torch.no_grad()
     def mse(self, module) -> torch.Tensor:
-        """Per-run MSE over the whole set, accumulated in float64 over fixed-size chunks."""
+        """Per-run MSE over the whole set [R], as `evaluation` says (EVALUATIONS)."""
         runs, samples = self.targets.shape
+        if self.evaluation == "float32":
+            # the original's MSELoss: one float32 mean per run over the whole set (each row is
+            # reduced alone, in the order a 1-D tensor of the same values would be)
+            return (module(self._inputs(0, samples))[..., 0] - self.targets).square().mean(dim=1)
         total = torch.zeros(runs, dtype=torch.float64, device=self.targets.device)
         for begin in range(0, samples, EVALUATION_CHUNK):
             end = min(begin + EVALUATION_CHUNK, samples)
-            if self.shared:
-                # an explicit [R, n, I] view: a [1, n, I] batch would let matmul fold the runs
-                # into one gemm whose rounding depends on R
-                x = self.inputs[:, begin:end].expand(runs, -1, -1)
-            else:
-                x = self.inputs[self.range_index, begin:end]
-            error = module(x)[..., 0] - self.targets[:, begin:end]
+            error = module(self._inputs(begin, end))[..., 0] - self.targets[:, begin:end]
             total += error.double().square().sum(dim=1)
         return (total / samples).float()
 
@@ -461,6 +479,7 @@ def run_config(hyper, task: SingleModuleTask, log, iterations: int, log_interval
         # the division-module paper's task options, written only where they differ from the Primer's
         **({"num_subsets": task.num_subsets} if task.num_subsets != 2 else {}),
         **({"train_criterion": task.criterion} if task.criterion != "mse" else {}),
+        **({"evaluation": task.evaluation} if task.evaluation != "float64-chunks" else {}),
         **({"distribution": spec.distribution.text} if spec.distribution.family != "uniform" else {}),
     }
 

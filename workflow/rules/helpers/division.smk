@@ -24,7 +24,12 @@ DIVISION_WILDCARDS = {
     "block": r"[A-Za-z0-9_+-]+_s[0-9]+(-[0-9]+)?",
     "figure": "|".join(sorted(DIVISION_FIGURES, key=len, reverse=True)),
 }
-DIVISION_TASK_FLAGS = {"subset_ratio": "--subset-ratio", "num_subsets": "--num-subsets", "train_criterion": "--train-criterion"}
+DIVISION_TASK_FLAGS = {
+    "subset_ratio": "--subset-ratio", "num_subsets": "--num-subsets", "train_criterion": "--train-criterion",
+    "evaluation": "--evaluation",
+}  # fmt: skip
+#: task options of every experiment, under its row's own (the original's float32 evaluation)
+DIVISION_TASK_DEFAULTS = read_paper_yaml("division", "task_defaults.yaml")
 
 
 def _division_presets():
@@ -45,7 +50,7 @@ def _division_experiments():
         experiment = {
             "preset": row["preset"], "op": row["op"], "input_size": int(row["input_size"]),
             "iterations": int(row["iterations"]), "ranges": row["ranges"],
-            "task": json.loads(row["task"]) if row["task"] else {},
+            "task": {**DIVISION_TASK_DEFAULTS, **(json.loads(row["task"]) if row["task"] else {})},
             "set": json.loads(row["set"]) if row["set"] else {},
         }
         experiments[row["experiment"]] = validate(experiment, schema, ("experiments.tsv", row["experiment"]))
