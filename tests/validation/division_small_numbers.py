@@ -45,6 +45,7 @@ import cells as primer_cells
 import compare_outcomes
 import extract_original_outcomes as extract
 
+from nalm import papers
 from nalm.core.errors import UserError
 
 NALM_OUTCOMES = HERE / "division_small_numbers_nalm_outcomes.csv"
@@ -117,6 +118,8 @@ def train_argv(cell: str, seeds, out, iterations=None) -> list:
     ]  # fmt: skip
     if c.input_size == 1:
         argv += ["--num-subsets", "1", "--subset-ratio", "1"]
+    # the options every division experiment shares (the original's float32 evaluation)
+    argv += ["--evaluation", papers.read_yaml("division", "task_defaults.yaml")["evaluation"]]
     argv += [
         "--range-id",
         c.range_id,
@@ -133,8 +136,6 @@ def train_argv(cell: str, seeds, out, iterations=None) -> list:
 
 
 def threshold(cell: str) -> float:
-    from nalm import papers
-
     c = CELLS[cell]
     label = _label(c)
     for row in papers.read_table("division", "thresholds.tsv"):
