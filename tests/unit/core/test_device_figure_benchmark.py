@@ -1,0 +1,40 @@
+"""`benchmarks/device_figure.py`, the GPU path's benchmark and checks (issue 14, item 4), run on
+the CPU at a tiny size: the same code a GPU run executes, except the transfers and synchronisation
+that only a CUDA device takes. No GPU is lent to CI; its figures are measured where one is."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+SCRIPT = Path(__file__).resolve().parents[3] / "benchmarks" / "device_figure.py"
+
+
+def run(*args):
+    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True, timeout=300)
+
+
+def test_a_figures_blocks_train_and_pass_both_checks_on_the_cpu():
+    done = run("--device", "cpu", "--figure", "fig16_mul", "--seeds", "1", "--iterations", "60", "--check-iterations", "40")
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("fig16_mul on cpu")
+    # the seven series of figure 16, each trained, checked alone vs block (runs 0 and 8) and vs the CPU
+    assert sum("runs x 60 iterations" in line for line in lines) == 7
+    assert sum("alone vs in the block on cpu: identical" in line for line in lines) == 14
+    assert sum("9/9 runs within 1e-4 relative: agree" in line for line in lines) == 7
+    assert lines[-1] == "checks: passed"
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA: the refusal is not reachable")
+def test_cuda_without_a_cuda_build_is_refused_in_one_line():
+    done = run("--device", "cuda")
+    assert done.returncode != 0
+    assert done.stderr.strip() == "--device cuda: no CUDA device is available to this torch build"
+
+
+def test_an_unknown_figure_is_refused_in_one_line():
+    done = run("--device", "cpu", "--figure", "fig99")
+    assert done.returncode != 0 and done.stderr.strip().startswith("unknown figure 'fig99': expected one of fig14_add")
