@@ -47,7 +47,7 @@ def test_unclamped_nau_is_a_plain_matrix_product():  # src/nau.jl: y = W·x, no 
     nau = build("NAU", 2, 1, runs=1, clamp=False)
     fill(nau.W, [[3.0, -2.0]])
     x = torch.tensor([[[1.0, 1.0]]])
-    assert float(nau(x)) == 1.0
+    assert float(nau(x).detach()) == 1.0
     nau.project_()
     assert nau.W.tolist() == [[[3.0, -2.0]]]
 
@@ -57,7 +57,7 @@ def test_forward_clamped_nmu_has_no_gradient_outside_0_1_and_no_projection():  #
     fill(nmu.W, [[1.5, 0.5, -0.5]])
     x = torch.tensor([[[2.0, 3.0, 4.0]]])
     y = nmu(x)  # Ŵ = (1, 0.5, 0): 2 · (0.5·3 + 0.5) · 1
-    assert float(y) == 4.0
+    assert float(y.detach()) == 4.0
     y.sum().backward()
     assert nmu.W.grad[0, 0, 0] == 0 and nmu.W.grad[0, 0, 2] == 0 and nmu.W.grad[0, 0, 1] != 0
     nmu.project_()
@@ -94,7 +94,7 @@ def test_naive_npu_formula():  # src/npu.jl: r = |x| + eps, k = max(-sign(x), 0)
     fill(naive.W_im, [[0.5], [0.0]])  # complex weight: exp(Re log r - Im k) cos(Re k + Im log r)
     r, k = 3.0 + EPS, math.pi
     expected = math.exp(math.log(r) - math.log(2 + EPS) - 0.5 * k) * math.cos(k + 0.5 * math.log(r))
-    assert float(naive(x)[0, 0, 0]) == pytest.approx(expected, rel=1e-5)
+    assert float(naive(x)[0, 0, 0].detach()) == pytest.approx(expected, rel=1e-5)
 
 
 def test_flux_nalu_formula_and_init():  # src/nalu.jl: σ(G·x + b), ε = 1e-8; b ~ glorot_uniform(out)
@@ -109,7 +109,7 @@ def test_flux_nalu_formula_and_init():  # src/nalu.jl: σ(G·x + b), ε = 1e-8; 
     fill(single.G, [[0.0, 0.0]])
     fill(single.b, [0.0])  # gate 1/2
     x = torch.tensor([[[2.0, 3.0]]])
-    assert float(single(x)) == pytest.approx(0.5 * 5 + 0.5 * (2 + 1e-8) * (3 + 1e-8), rel=1e-6)
+    assert float(single(x).detach()) == pytest.approx(0.5 * 5 + 0.5 * (2 + 1e-8) * (3 + 1e-8), rel=1e-6)
     zero = build("NALU-jl", 100, 100, runs=1, init="rand/10")
     zero.reset_parameters(generators([0]))
     assert zero.b.abs().sum() == 0  # initb=Flux.zeros in src/arithmetic_models.jl
@@ -122,13 +122,13 @@ def test_flux_inalu_formula_and_saturation_term():  # src/inalu.jl; scripts/simp
     fill(inalu.G, [[0.0, 0.0]])
     x = torch.tensor([[[-2.0, 3.0]]])
     # a = 1, m = exp(log 2 + log 3) = 6, sign = (-1)(1) = -1, gate 1/2
-    assert float(inalu(x)) == pytest.approx(0.5 * 1 + 0.5 * 6 * -1, rel=1e-5)
+    assert float(inalu(x).detach()) == pytest.approx(0.5 * 1 + 0.5 * 6 * -1, rel=1e-5)
     fill(inalu.G, [[-30.0, 0.0]])  # an input-dependent gate: σ(60) ≈ 1 for this x
-    assert float(inalu(x)) == pytest.approx(1.0, rel=1e-5)
+    assert float(inalu(x).detach()) == pytest.approx(1.0, rel=1e-5)
     fill(inalu.W_a_hat, [[5.0, -25.0]])
     # Σ max(20 - |p|, 0)/20 over the five matrices: only W_a_hat's 5 counts, (20 - 5)/20;
     # G = [-30, 0] gives (20 - 0)/20
-    assert float(inalu.regularizers()["inalu"]) == pytest.approx(15 / 20 + 20 / 20)
+    assert float(inalu.regularizers()["inalu"].detach()) == pytest.approx(15 / 20 + 20 / 20)
 
 
 def _fit(module, x, target, optimizer, steps):
