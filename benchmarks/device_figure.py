@@ -20,7 +20,6 @@ CPU (CI size above): the CPU-vs-CPU comparison is then exact, a check of the ben
 """
 
 import argparse
-import json
 import math
 import sys
 import time
@@ -31,7 +30,6 @@ from scipy import stats
 
 from nalm import papers
 from nalm.analysis.thresholds import RANGE_PAIRS
-from nalm.core.hyperparameters import parse_override
 from nalm.core.presets import resolve
 from nalm.core.ranges import parse_range
 from nalm.tasks.single_module import RunSpec, SingleModuleTask, make_block
@@ -39,16 +37,14 @@ from nalm.tasks.single_module import RunSpec, SingleModuleTask, make_block
 
 def figure_experiments(figure: str) -> list:
     """(experiment id, preset, op, input size, iterations, overrides) of every series of `figure`."""
-    figures = papers.read_yaml("primer", "figures.yaml")
+    figures, experiments = papers.figures("primer"), papers.experiments("primer")
     if figure not in figures:
         raise SystemExit(f"unknown figure {figure!r}: expected one of {', '.join(figures)}")
-    rows = {row["experiment"]: row for row in papers.read_table("primer", "experiments.tsv")}
-    out = []
-    for name in figures[figure]["series"]:
-        row = rows[name]
-        overrides = dict(parse_override(f"{k}={json.dumps(v)}") for k, v in json.loads(row["set"] or "{}").items())
-        out.append((name, row["preset"], row["op"], int(row["input_size"]), int(row["iterations"]), overrides))
-    return out
+    return [
+        (name, e["preset"], e["op"], e["input_size"], e["iterations"], e["set"])
+        for name in figures[figure]["series"]
+        for e in [experiments[name]]
+    ]
 
 
 def train(experiment, seeds: int, iterations: int, device: str, runs=None) -> tuple:
