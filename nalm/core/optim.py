@@ -7,17 +7,22 @@ norms, clipping coefficients and finiteness are computed per run.
 import torch
 
 from nalm.core.errors import UserError
+from nalm.core.lean_optim import LeanAdam, LeanRMSprop
 
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
 
 
-def build_optimizer(hyper, parameters) -> torch.optim.Optimizer:
+def build_optimizer(hyper, parameters):
     """The preset's optimiser over `parameters`.
 
     Adam is the foreach implementation: element-wise, so a run's update does not depend on the
-    block (the fused one rounds by position in the flattened tensor).
+    block (the fused one rounds by position in the flattened tensor). Adam and RMSprop with the
+    options `LEAN_OPTIONS` lists run as `nalm.core.lean_optim`'s bare kernels (the same bits).
     """
     name, options = hyper.optimizer, dict(hyper.optimizer_options or {})
+    lean = _lean_optimizer(name, options, parameters, hyper.learning_rate)
+    if lean is not None:
+        return lean
     try:
         if name == "adam":
             return torch.optim.Adam(parameters, lr=hyper.learning_rate, foreach=True, **options)
@@ -28,6 +33,26 @@ def build_optimizer(hyper, parameters) -> torch.optim.Optimizer:
     except TypeError as error:
         raise UserError(f"bad optimizer_options {options!r} for {name}: {error}") from None
     raise UserError(f"unknown optimizer {name!r}: expected one of {', '.join(OPTIMIZERS)}")
+
+
+#: the options `nalm.core.lean_optim` reproduces; anything else goes to torch's classes
+LEAN_OPTIONS = {
+    "adam": ({"betas", "eps", "weight_decay"}, LeanAdam),
+    "rmsprop": ({"alpha", "eps", "weight_decay", "momentum"}, LeanRMSprop),
+}
+
+
+def _lean_optimizer(name, options, parameters, learning_rate):
+    """The bare-kernel optimiser for `name` with `options`, or None where it does not cover them."""
+    if name not in LEAN_OPTIONS:
+        return None
+    allowed, cls = LEAN_OPTIONS[name]
+    if not set(options) <= allowed:
+        return None
+    try:
+        return cls(parameters, lr=learning_rate, **options)
+    except (TypeError, ValueError) as error:
+        raise UserError(f"bad optimizer_options {options!r} for {name}: {error}") from None
 
 
 def l1_per_run(parameters) -> torch.Tensor:
