@@ -109,3 +109,24 @@ def test_inputs_are_drawn_in_float64_then_cast_as_the_originals():
     # float32 uniforms scaled to width 4 sit on a 2^-22 grid; casts of float64 draws do not
     on_grid = (near_zero * 2.0**22 == torch.round(near_zero * 2.0**22)).double().mean().item()
     assert near_zero.numel() > 1000 and on_grid < 0.01
+
+
+@pytest.mark.parametrize("op, dtype", [("add", np.float32), ("div", np.float64)])
+def test_training_inputs_are_the_runs_uniforms_mapped_to_the_range(op, dtype):
+    # u = Generator.random (float32 for add, float64 for div) of the run's data stream, then
+    # u·width + low: the stream draws raw words for speed and must give these bits exactly
+    from nalm.core.random import DATA_STREAM, run_generator
+
+    ranges = [parse_range("[-20,-10]"), parse_range("[0.1,0.2]"), parse_range("[1,2]")]
+    stream = TrainingStream(SingleModuleTask(op), ranges, [3, 4, 5], torch.tensor([0] * 3), 128)
+    batches = [stream.next()[0].clone() for _ in range(stream.chunk + 2)]  # views of a refilled buffer
+    for run, (r, seed) in enumerate(zip(ranges, [3, 4, 5])):
+        generator = run_generator(seed, DATA_STREAM)
+        torch_dtype = torch.float32 if dtype == np.float32 else torch.float64
+        width = torch.tensor(r.width, dtype=torch_dtype)
+        low = torch.tensor(r.parts[0][0], dtype=torch_dtype)
+        for k in range(2):  # two chunks of draws
+            u = torch.from_numpy(generator.random((stream.chunk, 2, 128), dtype=dtype)).transpose(1, 2)
+            expected = (u * width + low).float()  # [chunk, B, I], I-major as the stream stores it
+            got = torch.stack(batches[k * stream.chunk:(k + 1) * stream.chunk])[:, run]
+            assert torch.equal(got, expected[: got.shape[0]])
