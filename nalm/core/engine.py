@@ -144,6 +144,7 @@ class Block:
         last_selection = torch.full((len(self.runs),), math.inf, device=self.device)
         beta_value = hyper.beta[0] if self.uses_beta else None
         zero = torch.zeros(len(self.runs), device=self.device)
+        ones = None  # the gradient of loss.sum(): 1 per run, in the loss's dtype
         # the step the regulariser ramp counts: the iteration, or what the task says (its epoch)
         schedule_step = getattr(task, "schedule_step", None) or (lambda t: t)
         for t in range(self.iterations + 1):
@@ -195,7 +196,10 @@ class Block:
                     beta_value if self.uses_beta else None,
                 )
 
-            loss.sum().backward()
+            # the gradient of loss.sum() is 1 for every run: passed directly, one graph node less
+            if ones is None or ones.dtype != loss.dtype:
+                ones = torch.ones_like(loss)
+            loss.backward(ones)
             if hyper.l1:
                 # d(β·Σ|p|)/dp = β·sign(p), as autograd's abs backward: cheaper than a graph
                 # (lp_norm 2: β·p/‖p‖₂ per parameter tensor)
