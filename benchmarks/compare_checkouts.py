@@ -37,7 +37,8 @@ def _children_cpu() -> float:
 
 def train_seconds(checkout: str, preset: str, op: str, iterations: int) -> tuple:
     """(training wall seconds as `nalm train` reports them, CPU seconds of the whole process)."""
-    argv = [sys.executable, "-c", "import sys; from nalm.cli import main; sys.exit(main())", "train",
+    # -P: the working directory (a checkout, usually) must not shadow the one PYTHONPATH names
+    argv = [sys.executable, "-P", "-c", "import sys; from nalm.cli import main; sys.exit(main())", "train",
             "--preset", preset, "--op", op, "--seeds", "0-24", "--iterations", str(iterations),
             "--threads", "1"]
     for range_id, interpolation, extrapolation in RANGES:

@@ -69,7 +69,9 @@ print(json.dumps({"ops": {k: v for k, v in ops_long.items() if v}, "calls": call
 
 def step_counts(checkout: str, preset: str, op: str, iterations: int) -> dict:
     env = {**os.environ, "PYTHONPATH": os.path.abspath(checkout), "OMP_NUM_THREADS": "1"}
-    result = subprocess.run([sys.executable, "-c", COUNTER, preset, op, str(iterations)],
+    # -P: `python -c` would put the working directory first on sys.path, and a checkout there
+    # (this one, usually) would shadow the checkout named by PYTHONPATH
+    result = subprocess.run([sys.executable, "-P", "-c", COUNTER, preset, op, str(iterations)],
                             capture_output=True, text=True, env=env)
     if result.returncode != 0:
         raise SystemExit(f"{checkout}: counting {preset} {op} failed:\n{result.stderr[-2000:]}")
