@@ -21,13 +21,14 @@ With `--original-python/--original-src` (a checkout of `bmistry4/nalm-benchmark`
 with its requirements; `--original-path` adds entries to its PYTHONPATH, e.g. stubs of
 packages it imports but never uses here), each preset's original run
 (`experiments/single_layer_benchmark.py` with the preset's `--layer-type` flags, one thread) is
-timed at two lengths; their difference gives the original's milliseconds per iteration, and the
-benchmark prints the original's time for one run of 50,000 iterations (start-up included) over
+timed from its own event file (wall time from step 1,000 to 5,000, and from launch to step 0 for the
+start-up), and the benchmark prints the original's time for one run of 50,000 iterations (start-up included) over
 nalm's time per run within the 225-run block. `--original-ms PRESET=MS,...` uses numbers
 measured elsewhere instead.
 """
 
 import argparse
+import glob
 import json
 import os
 import resource
@@ -61,8 +62,8 @@ ORIGINAL_FLAGS = {
                 "--regualizer-shape", "none", "--regualizer", "0"],
     "iNALU": ["--layer-type", "iNALU", "--clip-grad-value", "0.1", "--reinit"],
 }
-#: the two lengths of an original timing run; their difference holds 2 log steps, as 2,000 of 50,000
-ORIGINAL_LENGTHS = (500, 2500)
+#: iterations of an original timing run: steps 1,000 to 5,000 are timed (4 log steps, as 4,000 of 50,000)
+ORIGINAL_ITERATIONS = 5000
 
 
 def _profile(block, steps: int) -> dict:
@@ -127,8 +128,16 @@ def child(preset: str, op: str, runs: int, iterations: int, profile_steps: int) 
     print(json.dumps(result))
 
 
-def _original_seconds(args, preset: str, op: str, iterations: int) -> float:
-    """Wall seconds of one original run of `iterations` iterations (range pair r1, seed 0)."""
+def _original_timing(args, preset: str, op: str) -> tuple:
+    """(ms per iteration, start-up seconds) of the original, from one run's own event file.
+
+    The original writes its metrics at every log step with the wall time; the milliseconds per
+    iteration are the wall time from step 1,000 to the last step over those iterations (each
+    1,000 holding one evaluation, as a full run), free of the interpreter's start-up, which is
+    the time from launch to the step-0 event.
+    """
+    from nalm.runs.events import read_event_file
+
     environment = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     paths = [args.original_src] + list(args.original_path or [])
     environment["PYTHONPATH"] = os.pathsep.join(paths)
@@ -137,26 +146,30 @@ def _original_seconds(args, preset: str, op: str, iterations: int) -> float:
         environment["SAVE_DIR"] = os.path.join(scratch, "saves")
         command = [args.original_python, "experiments/single_layer_benchmark.py", "--operation", op,
                    *ORIGINAL_FLAGS[preset], "--interpolation-range", "[-20,-10]", "--extrapolation-range", "[-40,-20]",
-                   "--seed", "0", "--max-iterations", str(iterations), "--log-interval", "1000",
+                   "--seed", "0", "--max-iterations", str(ORIGINAL_ITERATIONS), "--log-interval", "1000",
                    "--name-prefix", "throughput", "--remove-existing-data", "--no-cuda", "--no-save"]
-        started = time.perf_counter()
+        launched = time.time()
         done = subprocess.run(command, cwd=args.original_src, env=environment, capture_output=True, text=True)
-        seconds = time.perf_counter() - started
-    if done.returncode:
-        sys.exit(f"the original run failed ({' '.join(command)}):\n{done.stderr[-2000:]}")
-    return seconds
+        if done.returncode:
+            sys.exit(f"the original run failed ({' '.join(command)}):\n{done.stderr[-2000:]}")
+        files = glob.glob(os.path.join(scratch, "tb", "**", "events.out.tfevents.*"), recursive=True)
+        if len(files) != 1:
+            sys.exit(f"expected one event file from the original run, found {len(files)}")
+        walls = {step: wall for wall, step, tag, _ in read_event_file(files[0]) if tag == "metric/valid/interpolation"}
+    if not {0, 1000, ORIGINAL_ITERATIONS} <= set(walls):
+        sys.exit(f"the original's event file lacks the log steps 0, 1000 and {ORIGINAL_ITERATIONS}")
+    ms = 1e3 * (walls[ORIGINAL_ITERATIONS] - walls[1000]) / (ORIGINAL_ITERATIONS - 1000)
+    return ms, walls[0] - launched
 
 
 def original_per_run(args, preset: str, op: str) -> tuple | None:
-    """(ms per iteration, seconds of one 50,000-iteration run) of the original, or None."""
+    """(ms per iteration, seconds of one 50,000-iteration run, start-up included) of the original."""
     if args.original_ms and preset in args.original_ms:
         ms = args.original_ms[preset]
         return ms, ms * FULL_ITERATIONS / 1e3
     if not (args.original_python and args.original_src):
         return None
-    short, long = (_original_seconds(args, preset, op, n) for n in ORIGINAL_LENGTHS)
-    ms = 1e3 * (long - short) / (ORIGINAL_LENGTHS[1] - ORIGINAL_LENGTHS[0])
-    start_up = short - ms * ORIGINAL_LENGTHS[0] / 1e3
+    ms, start_up = _original_timing(args, preset, op)
     return ms, start_up + ms * FULL_ITERATIONS / 1e3
 
 
