@@ -38,14 +38,23 @@ class _Lean:
             elif p.grad is not None:
                 p.grad.zero_()
 
-    def _active(self):
-        """Indices of the parameters with a gradient, their step counts advanced."""
+    def _gather(self):
+        """(step counts, parameters, gradients, state tensors) of the parameters that have a
+        gradient, their step counts advanced; the gradients with coupled weight decay added
+        (g + wd·p, as torch); None when no parameter has a gradient."""
         active = [k for k, p in enumerate(self.parameters) if p.grad is not None]
+        if not active:
+            return None
         for k in active:
             self.steps[k] += 1
             if self.buffers[k] is None:
                 self.buffers[k] = self._new_state(self.parameters[k])
-        return active
+        params = [self.parameters[k] for k in active]
+        grads = [p.grad for p in params]
+        if self.weight_decay != 0:
+            grads = torch._foreach_add(grads, params, alpha=self.weight_decay)
+        # torch reads its float32 step tensors back as Python floats: the same numbers
+        return [float(self.steps[k]) for k in active], params, grads, [self.buffers[k] for k in active]
 
     @property
     def state(self) -> dict:
@@ -73,21 +82,15 @@ class LeanAdam(_Lean):
 
     @torch.no_grad()
     def step(self) -> None:
-        active = self._active()
-        if not active:
+        gathered = self._gather()
+        if gathered is None:
             return
-        params = [self.parameters[k] for k in active]
-        grads = [p.grad for p in params]
-        exp_avgs = [self.buffers[k][0] for k in active]
-        exp_avg_sqs = [self.buffers[k][1] for k in active]
+        steps, params, grads, states = gathered
+        exp_avgs, exp_avg_sqs = [state[0] for state in states], [state[1] for state in states]
         beta1, beta2 = self.beta1, self.beta2
-        if self.weight_decay != 0:
-            grads = torch._foreach_add(grads, params, alpha=self.weight_decay)
         torch._foreach_lerp_(exp_avgs, grads, 1 - beta1)
         torch._foreach_mul_(exp_avg_sqs, beta2)
         torch._foreach_addcmul_(exp_avg_sqs, grads, grads, 1 - beta2)
-        # torch reads its float32 step tensor back as a Python float: the same number
-        steps = [float(self.steps[k]) for k in active]
         step_size = [(self.lr / (1 - beta1 ** t)) * -1 for t in steps]
         bias_correction2_sqrt = [(1 - beta2 ** t) ** 0.5 for t in steps]
         denominators = torch._foreach_sqrt(exp_avg_sqs)
@@ -115,20 +118,17 @@ class LeanRMSprop(_Lean):
 
     @torch.no_grad()
     def step(self) -> None:
-        active = self._active()
-        if not active:
+        gathered = self._gather()
+        if gathered is None:
             return
-        params = [self.parameters[k] for k in active]
-        grads = [p.grad for p in params]
-        square_avgs = [self.buffers[k][0] for k in active]
-        if self.weight_decay != 0:
-            grads = torch._foreach_add(grads, params, alpha=self.weight_decay)
+        _, params, grads, states = gathered
+        square_avgs = [state[0] for state in states]
         torch._foreach_mul_(square_avgs, self.alpha)
         torch._foreach_addcmul_(square_avgs, grads, grads, value=1 - self.alpha)
         average = torch._foreach_sqrt(square_avgs)
         torch._foreach_add_(average, self.eps)
         if self.momentum > 0:
-            buffers = [self.buffers[k][1] for k in active]
+            buffers = [state[1] for state in states]
             torch._foreach_mul_(buffers, self.momentum)
             torch._foreach_addcdiv_(buffers, grads, average)
             torch._foreach_add_(params, buffers, alpha=-self.lr)
