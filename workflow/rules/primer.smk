@@ -71,6 +71,7 @@ rule primer_train:
     benchmark:
         "results/benchmarks/train/{experiment}/{block}.tsv"
     threads: primer_train_threads
+    priority: primer_train_priority
     resources:
         mem_mb=primer_train_mem_mb,
         runtime=primer_train_runtime,

@@ -187,6 +187,20 @@ def primer_train_cost(experiment, block):
     return len(range_ids) * len(seeds) * primer_iterations(experiment) * PRIMER_EXPERIMENTS[experiment]["input_size"]
 
 
+PRIMER_STEP_COSTS = read_paper_yaml("primer", "step_costs.yaml")
+
+
+def primer_train_priority(wildcards):
+    """A training job's Snakemake priority: its estimated CPU cost (the block's runs x iterations x
+    input size, times its preset's relative step cost, `step_costs.yaml`), so that the scheduler
+    starts the longest jobs first. Started last, a long job runs alone at the end while the other
+    core idles (figure 14's iNALU job did so for three minutes). Order only: the bytes are the same."""
+    preset = PRIMER_EXPERIMENTS[wildcards.experiment]["preset"]
+    mean = sum(PRIMER_STEP_COSTS.values()) / len(PRIMER_STEP_COSTS)
+    cost = primer_train_cost(wildcards.experiment, wildcards.block) * PRIMER_STEP_COSTS.get(preset, mean)
+    return max(1, round(cost / 1e6))
+
+
 def primer_train_threads(wildcards):
     """Cores of a training job (`nalm train --threads`: parallel sub-blocks, the same bytes): every
     core Snakemake has (-c), up to `primer.train_threads.max`, for a block that costs at least

@@ -1,0 +1,40 @@
+"""Longest training jobs first (issue 14): a Primer training job's Snakemake priority is its
+estimated cost, runs x iterations x input size times its preset's relative step cost
+(nalm/papers/primer/step_costs.yaml), so that a long job is not started last and left to run
+alone while the other core idles. Priority orders jobs only; it is no param and reruns nothing."""
+
+import re
+
+import pytest
+from _workflow import snakemake
+
+pytestmark = pytest.mark.workflow
+
+FIG14 = "results/figures/fig14_add.pdf"
+FIG20 = "results/figures/fig20_nau_in100_sub.pdf"
+
+
+def priorities(*targets, workdir):
+    """{experiment: priority} of every planned training job."""
+    result = snakemake("--dry-run", "--cores", "2", *targets, workdir=workdir)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    found, rule, experiment = {}, None, None
+    for line in output.splitlines():
+        if re.match(r"(local)?rule \S+:", line.strip()):
+            rule, experiment = line.strip().split()[-1].rstrip(":"), None
+        elif rule == "primer_train" and "experiment=" in line:
+            experiment = re.search(r"experiment=([^,\s]+)", line).group(1)
+        elif rule == "primer_train" and line.strip().startswith("priority:"):
+            found[experiment] = int(line.split(":")[1])
+    return found
+
+
+def test_the_costliest_training_jobs_come_first(workdir):
+    found = priorities(FIG14, FIG20, workdir=workdir)
+    # step_costs.yaml: iNALU 179.7 > G-NALU 147.9 > NALU 134.2 > NAC+ 63.8 > NAU 59.3 s per block
+    order = sorted(found, key=found.get, reverse=True)
+    assert order == ["in100_sub_NAU", "in2_add_iNALU", "in2_add_G-NALU", "in2_add_NALU", "in2_add_NAC",
+                     "in2_add_NAU"]
+    # 225 runs x 50,000 iterations x I = 2 x 179.7 / 10^6
+    assert found["in2_add_iNALU"] == round(225 * 50_000 * 2 * 179.7 / 1e6)
