@@ -50,3 +50,11 @@ def test_range_pairs_are_the_scripts_in_its_order():
 def test_papers_are_discovered_and_preset_names_are_unique():
     assert {"primer", "division"} <= set(papers.papers())
     assert "RealNPU-modified-in10" in load_presets() and "NAU" in load_presets()
+
+
+def test_every_experiments_preset_has_a_measured_step_cost():
+    # step_costs.yaml orders the training jobs (their Snakemake priority): every preset the paper
+    # trains is measured, none falls back to the mean, and every cost is a positive number of seconds
+    costs = papers.read_yaml("primer", "step_costs.yaml")
+    assert {e["preset"] for e in papers.experiments("primer").values()} == set(costs)
+    assert all(isinstance(seconds, float) and seconds > 0 for seconds in costs.values())

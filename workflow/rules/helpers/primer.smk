@@ -188,6 +188,8 @@ def primer_train_cost(experiment, block):
 
 
 PRIMER_STEP_COSTS = read_paper_yaml("primer", "step_costs.yaml")
+#: the relative step cost of a preset step_costs.yaml does not list
+PRIMER_MEAN_STEP_COST = sum(PRIMER_STEP_COSTS.values()) / len(PRIMER_STEP_COSTS)
 
 
 def primer_train_priority(wildcards):
@@ -196,8 +198,7 @@ def primer_train_priority(wildcards):
     starts the longest jobs first. Started last, a long job runs alone at the end while the other
     core idles (figure 14's iNALU job did so for three minutes). Order only: the bytes are the same."""
     preset = PRIMER_EXPERIMENTS[wildcards.experiment]["preset"]
-    mean = sum(PRIMER_STEP_COSTS.values()) / len(PRIMER_STEP_COSTS)
-    cost = primer_train_cost(wildcards.experiment, wildcards.block) * PRIMER_STEP_COSTS.get(preset, mean)
+    cost = primer_train_cost(wildcards.experiment, wildcards.block) * PRIMER_STEP_COSTS.get(preset, PRIMER_MEAN_STEP_COST)
     return max(1, round(cost / 1e6))
 
 
