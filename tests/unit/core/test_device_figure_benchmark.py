@@ -38,3 +38,37 @@ def test_cuda_without_a_cuda_build_is_refused_in_one_line():
 def test_an_unknown_figure_is_refused_in_one_line():
     done = run("--device", "cpu", "--figure", "fig99")
     assert done.returncode != 0 and done.stderr.strip().startswith("unknown figure 'fig99': expected one of fig14_add")
+
+
+def test_checks_come_first_and_a_profile_counts_each_steps_operators():
+    done = run("--device", "cpu", "--experiments", "in2_add_NAU", "--seeds", "1", "--iterations", "30",
+               "--check-iterations", "20", "--profile-steps", "10")
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    order = [next(i for i, line in enumerate(lines) if key in line)
+             for key in ("alone vs in the block", "profile over 10 steps", "runs x 30 iterations")]
+    assert order == sorted(order)
+    assert sum("runs x 30 iterations" in line for line in lines) == 1  # only the experiment asked for
+    profile = next(line for line in lines if "profile over 10 steps" in line)
+    assert "0 kernels" in profile  # the CPU launches no device kernels
+
+
+def test_bad_experiments_and_profile_counts_are_refused_in_one_line():
+    done = run("--device", "cpu", "--experiments", "in2_add_NOPE")
+    assert done.returncode != 0
+    assert done.stderr.strip().startswith("--experiments in2_add_NOPE: not a series of fig14_add")
+    done = run("--device", "cpu", "--profile-steps", "-1")
+    assert done.returncode != 0 and done.stderr.strip() == "--profile-steps -1: expected 0 (no profile) or a positive count"
+
+
+def test_first_difference_names_the_metric_step_and_size():
+    sys.path.insert(0, str(SCRIPT.parent))
+    from device_figure import first_difference
+    from nalm.core.engine import RunLog
+
+    a, b = RunLog(None, ["mse"]), RunLog(None, ["mse"])
+    a.steps = b.steps = [0, 1000, 2000]
+    a.metrics, b.metrics = {"mse": [1.0, 0.5, 0.25]}, {"mse": [1.0, 0.5, 0.2500001]}
+    assert first_difference(a, b).startswith("mse first at step 2,000 (0.25 vs 0.2500001)")
+    b.metrics = {"mse": [1.0, 0.5, 0.25]}
+    assert first_difference(a, b) == "scalars differ (metrics equal)"
