@@ -9,6 +9,7 @@ PYTHON ?= python3
 ARGS ?=
 TORCH_CPU_INDEX ?= https://download.pytorch.org/whl/cpu
 LOCK ?= requirements/lock.txt
+TEST_WORKERS ?= logical
 
 BIN := $(VENV)/bin
 # The rules call `nalm` from PATH: put this venv first.
@@ -57,8 +58,10 @@ quick: venv
 	$(SNAKEMAKE) results/figures/fig14_add.pdf results/run_tables/primer/fig14_add_provenance.csv results/run_tables/primer/fig14_add_timing.csv \
 	    --configfile config/quick.yaml $(ARGS)
 
+# The suite runs on every logical core (pytest-xdist; TEST_WORKERS=0 runs it in this process):
+# each test works in its own temporary directory, so the order and the worker do not matter.
 test: venv
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest $(ARGS)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest -n $(TEST_WORKERS) $(ARGS)
 
 # Opt-in (tests/conftest.py): a one-node SLURM cluster on this machine, installed with apt-get
 # on first use (tests/cluster/start-slurm.sh). CI runs it after `make test` (.ci/run).
