@@ -60,8 +60,10 @@ quick: venv
 
 # The suite runs on every logical core (pytest-xdist; TEST_WORKERS=0 runs it in this process):
 # each test works in its own temporary directory, so the order and the worker do not matter.
+# A module's tests stay on one worker (loadscope): the workflow tests' module fixtures (a tiny
+# build of a whole paper, minutes each) then run once, not once per worker.
 test: venv
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest -n $(TEST_WORKERS) $(ARGS)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope $(ARGS)
 
 # Opt-in (tests/conftest.py): a one-node SLURM cluster on this machine, installed with apt-get
 # on first use (tests/cluster/start-slurm.sh). CI runs it after `make test` (.ci/run).
