@@ -38,6 +38,7 @@ rule npu_train:
     benchmark:
         "results/benchmarks/npu/train/{experiment}/{block}.tsv"
     threads: 1
+    priority: npu_train_priority
     resources:
         mem_mb=npu_train_mem_mb,
         runtime=npu_train_runtime,

@@ -5,6 +5,7 @@
 NPU_CONFIG = paper_section("npu")
 NPU_LAYERS_PAPER = read_paper_yaml("npu", "layers.yaml")
 NPU_ARITHMETIC100_PAPER = read_paper_yaml("npu", "arithmetic100.yaml")
+NPU_EXAMPLE_PAPER = read_paper_yaml("npu", "example.yaml")
 
 #: every path the NPU rules write, defined once
 NPU_PATHS = {
@@ -88,6 +89,32 @@ def _npu_updates(experiment, task, model):
             own = override.get("iterations", own)
         return min(own, cap)
     return NPU_CONFIG[experiment]["updates"]
+
+
+NPU_STEP_COSTS = read_paper_yaml("npu", "step_costs.yaml")
+
+
+def npu_train_priority(wildcards):
+    """A training job's Snakemake priority: its estimated CPU seconds on one thread (runs x updates x
+    the model's measured cost per run-update, `step_costs.yaml`), so that the scheduler starts the
+    longest jobs (the 100-input task's mult blocks, then its 100,000-update blocks) first and none
+    runs alone at the end while a core idles. The same unit as the Primer's priority. Order
+    only: the bytes are the same."""
+    model, task, seeds = NPU_BLOCKS[(wildcards.experiment, wildcards.block)]
+    updates = _npu_updates(wildcards.experiment, task, model)
+    if updates is None:  # the experiment's own
+        if wildcards.experiment == "arithmetic100":
+            updates = NPU_ARITHMETIC100_PAPER["tasks"][task]["iterations"]
+            if NPU_CONFIG["arithmetic100"]["settings"].get("code_overrides", True):
+                override = NPU_ARITHMETIC100_PAPER["code_overrides"].get(model, {}).get(task, {})
+                updates = override.get("iterations", updates)
+        elif wildcards.experiment == "layers":
+            updates = NPU_LAYERS_PAPER["iterations"]
+        else:
+            updates = NPU_EXAMPLE_PAPER["training"]["iterations"]
+    costs = NPU_STEP_COSTS[wildcards.experiment]
+    cost = costs.get(model, sum(costs.values()) / len(costs))
+    return max(1, round(len(seeds) * updates * cost / 1000))
 
 
 def npu_train_arguments(wildcards):

@@ -192,14 +192,20 @@ PRIMER_STEP_COSTS = read_paper_yaml("primer", "step_costs.yaml")
 PRIMER_MEAN_STEP_COST = sum(PRIMER_STEP_COSTS.values()) / len(PRIMER_STEP_COSTS)
 
 
+#: runs x iterations x input size of the block that step_costs.yaml's seconds were measured on
+PRIMER_STEP_COST_BLOCK = 225 * 50_000 * 2
+
+
 def primer_train_priority(wildcards):
-    """A training job's Snakemake priority: its estimated CPU cost (the block's runs x iterations x
-    input size, times its preset's relative step cost, `step_costs.yaml`), so that the scheduler
-    starts the longest jobs first. Started last, a long job runs alone at the end while the other
-    core idles (figure 14's iNALU job did so for three minutes). Order only: the bytes are the same."""
+    """A training job's Snakemake priority: its estimated CPU seconds on one thread (the block's
+    runs x iterations x input size, in units of step_costs.yaml's 225 x 50,000 x 2 block, times its
+    preset's seconds there), so that the scheduler starts the longest jobs first. Started last, a
+    long job runs alone at the end while the other core idles (figure 14's iNALU job did so for
+    three minutes). Every paper's training priority is in these units (CPU seconds), so the
+    order holds across papers. Order only: the bytes are the same."""
     preset = PRIMER_EXPERIMENTS[wildcards.experiment]["preset"]
-    cost = primer_train_cost(wildcards.experiment, wildcards.block) * PRIMER_STEP_COSTS.get(preset, PRIMER_MEAN_STEP_COST)
-    return max(1, round(cost / 1e6))
+    blocks = primer_train_cost(wildcards.experiment, wildcards.block) / PRIMER_STEP_COST_BLOCK
+    return max(1, round(blocks * PRIMER_STEP_COSTS.get(preset, PRIMER_MEAN_STEP_COST)))
 
 
 def primer_train_threads(wildcards):
