@@ -77,21 +77,30 @@ def npu_block_run_dirs(experiment, block):
     return [f"{_npu_out(experiment, task)}/{model}/seed{seed}" for seed in seeds]
 
 
+def _npu_own_updates(experiment, task, model):
+    """The updates a block trains when the config sets none: the experiment's (and, for the
+    100-input task, the code's per-model override unless `code_overrides` is off)."""
+    if experiment == "arithmetic100":
+        own = NPU_ARITHMETIC100_PAPER["tasks"][task]["iterations"]
+        if NPU_CONFIG["arithmetic100"]["settings"].get("code_overrides", True):
+            own = NPU_ARITHMETIC100_PAPER["code_overrides"].get(model, {}).get(task, {}).get("iterations", own)
+        return own
+    if experiment == "layers":
+        return NPU_LAYERS_PAPER["iterations"]
+    return NPU_EXAMPLE_PAPER["training"]["iterations"]
+
+
 def _npu_updates(experiment, task, model):
     """--updates for a block, or None (the experiment's own)."""
     if experiment == "arithmetic100":
         cap = NPU_CONFIG["arithmetic100"]["update_cap"]
-        if cap is None:
-            return None
-        own = NPU_ARITHMETIC100_PAPER["tasks"][task]["iterations"]
-        override = NPU_ARITHMETIC100_PAPER["code_overrides"].get(model, {}).get(task, {})
-        if NPU_CONFIG["arithmetic100"]["settings"].get("code_overrides", True):
-            own = override.get("iterations", own)
-        return min(own, cap)
+        return None if cap is None else min(_npu_own_updates(experiment, task, model), cap)
     return NPU_CONFIG[experiment]["updates"]
 
 
 NPU_STEP_COSTS = read_paper_yaml("npu", "step_costs.yaml")
+#: per experiment, the cost of a model step_costs.yaml does not list: the mean of those listed
+NPU_MEAN_STEP_COSTS = {experiment: sum(costs.values()) / len(costs) for experiment, costs in NPU_STEP_COSTS.items()}
 
 
 def npu_train_priority(wildcards):
@@ -100,20 +109,10 @@ def npu_train_priority(wildcards):
     longest jobs (the 100-input task's mult blocks, then its 100,000-update blocks) first and none
     runs alone at the end while a core idles. The same unit as the Primer's priority. Order
     only: the bytes are the same."""
-    model, task, seeds = NPU_BLOCKS[(wildcards.experiment, wildcards.block)]
-    updates = _npu_updates(wildcards.experiment, task, model)
-    if updates is None:  # the experiment's own
-        if wildcards.experiment == "arithmetic100":
-            updates = NPU_ARITHMETIC100_PAPER["tasks"][task]["iterations"]
-            if NPU_CONFIG["arithmetic100"]["settings"].get("code_overrides", True):
-                override = NPU_ARITHMETIC100_PAPER["code_overrides"].get(model, {}).get(task, {})
-                updates = override.get("iterations", updates)
-        elif wildcards.experiment == "layers":
-            updates = NPU_LAYERS_PAPER["iterations"]
-        else:
-            updates = NPU_EXAMPLE_PAPER["training"]["iterations"]
-    costs = NPU_STEP_COSTS[wildcards.experiment]
-    cost = costs.get(model, sum(costs.values()) / len(costs))
+    experiment = wildcards.experiment
+    model, task, seeds = NPU_BLOCKS[(experiment, wildcards.block)]
+    updates = _npu_updates(experiment, task, model) or _npu_own_updates(experiment, task, model)
+    cost = NPU_STEP_COSTS[experiment].get(model, NPU_MEAN_STEP_COSTS[experiment])
     return max(1, round(len(seeds) * updates * cost / 1000))
 
 
