@@ -55,7 +55,7 @@ def _check_configfiles(args):
 
 def job_counts(output):
     """The `Job stats` table of a (dry) run as {rule: count}; {} when nothing is to be done."""
-    match = re.search(r"Job stats:\n.*?\n-+\s+-+\n(.*?)\n\n", output + "\n\n", re.S)
+    match = re.search(r"Job stats:\n.*?\n-+\s+-+\n(.*?)\n\n", output + "\n\n", re.DOTALL)
     if not match:
         return {}
     counts = {}
@@ -64,6 +64,21 @@ def job_counts(output):
         counts[name] = int(count)
     counts.pop("total", None)
     return counts
+
+
+def job_priorities(output):
+    """Every planned job's Snakemake priority from a dry run's job table, as (rule, wildcards,
+    priority) tuples; `wildcards` is a dict (empty for a job without wildcards)."""
+    jobs, rule, wildcards = [], None, {}
+    for line in output.splitlines():
+        line = line.strip()
+        if re.match(r"(local)?rule \S+:", line):
+            rule, wildcards = line.split()[-1].rstrip(":"), {}
+        elif rule and line.startswith("wildcards:"):
+            wildcards = dict(re.findall(r"(\w+)=([^,\s]+)", line))
+        elif rule and line.startswith("priority:"):
+            jobs.append((rule, wildcards, int(line.split(":")[1])))
+    return jobs
 
 
 def load_config(*paths):

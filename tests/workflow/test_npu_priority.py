@@ -2,10 +2,8 @@
 seconds, runs x updates x the model's measured cost per run-update (nalm/papers/npu/step_costs.yaml),
 in the Primer's unit, so that a 100-input job is not started last and left to run alone."""
 
-import re
-
 import pytest
-from _workflow import PAPER_CONFIG, snakemake
+from _workflow import PAPER_CONFIG, job_priorities, snakemake
 
 pytestmark = pytest.mark.workflow
 
@@ -18,17 +16,8 @@ def priorities(*arguments, workdir):
     result = snakemake("--dry-run", "--cores", "2", *arguments, workdir=workdir)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
-    found, rule, key = {}, None, None
-    for line in output.splitlines():
-        line = line.strip()
-        if re.match(r"(local)?rule \S+:", line):
-            rule, key = line.split()[-1].rstrip(":"), None
-        elif rule in ("npu_train", "primer_train") and line.startswith("wildcards:"):
-            fields = dict(re.findall(r"(\w+)=([^,\s]+)", line))
-            key = (rule, fields["experiment"], fields["block"])
-        elif key and line.startswith("priority:"):
-            found[key] = int(line.split(":")[1])
-    return found
+    return {(rule, wildcards["experiment"], wildcards["block"]): priority
+            for rule, wildcards, priority in job_priorities(output) if rule in ("npu_train", "primer_train")}
 
 
 def test_the_100_input_blocks_come_first_and_share_the_primers_unit(workdir):

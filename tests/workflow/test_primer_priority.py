@@ -1,12 +1,10 @@
 """Longest training jobs first (issue 14): a Primer training job's Snakemake priority is its
-estimated cost, runs x iterations x input size times its preset's relative step cost
-(nalm/papers/primer/step_costs.yaml), so that a long job is not started last and left to run
+estimated CPU seconds, its runs x iterations x input size in units of a 225 x 50,000 x 2 block
+times its preset's seconds for that block (nalm/papers/primer/step_costs.yaml), so that a long job is not started last and left to run
 alone while the other core idles. Priority orders jobs only; it is no param and reruns nothing."""
 
-import re
-
 import pytest
-from _workflow import snakemake
+from _workflow import job_priorities, snakemake
 
 pytestmark = pytest.mark.workflow
 
@@ -19,15 +17,8 @@ def priorities(*targets, workdir):
     result = snakemake("--dry-run", "--cores", "2", *targets, workdir=workdir)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
-    found, rule, experiment = {}, None, None
-    for line in output.splitlines():
-        if re.match(r"(local)?rule \S+:", line.strip()):
-            rule, experiment = line.strip().split()[-1].rstrip(":"), None
-        elif rule == "primer_train" and "experiment=" in line:
-            experiment = re.search(r"experiment=([^,\s]+)", line).group(1)
-        elif rule == "primer_train" and line.strip().startswith("priority:"):
-            found[experiment] = int(line.split(":")[1])
-    return found
+    return {wildcards["experiment"]: priority for rule, wildcards, priority in job_priorities(output)
+            if rule == "primer_train"}
 
 
 def test_the_costliest_training_jobs_come_first(workdir):
