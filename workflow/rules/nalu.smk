@@ -41,6 +41,7 @@ rule nalu_identity:
     benchmark:
         "results/benchmarks/nalu/identity/{block}.tsv"
     threads: 1
+    priority: nalu_identity_priority
     resources:
         mem_mb=2000,
         runtime=lambda wildcards, attempt: 30 * attempt,
@@ -97,6 +98,7 @@ rule nalu_static:
     benchmark:
         "results/benchmarks/nalu/static/{setting}/{model}_{block}.tsv"
     threads: 1
+    priority: nalu_static_priority
     resources:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
         runtime=nalu_static_runtime,
@@ -156,6 +158,7 @@ rule nalu_language:
     benchmark:
         "results/benchmarks/nalu/language/{run}.tsv"
     threads: 1
+    priority: nalu_language_priority
     resources:
         mem_mb=lambda wildcards, attempt: 4000 * attempt,
         runtime=lambda wildcards, attempt: 60 * attempt,

@@ -89,3 +89,16 @@ def test_settings_differ_where_the_reproduction_departs_from_the_paper():
     for setting in (reproduction, paper):
         assert list(setting["static"]["models"]) == PUBLISHED["static"]["models"]
         assert list(setting["language"]["models"]) == ["lstm-linear", "lstm-nalu"]
+
+
+def test_every_training_job_kind_has_a_measured_step_cost():
+    # step_costs.yaml orders the training jobs (their Snakemake priority, workflow/rules/helpers/
+    # nalu.smk): every static model of each setting and every language network has a positive cost
+    costs = read_yaml("nalu", "step_costs.yaml")
+    assert costs["identity"] > 0 and costs["static_samples"] == 512
+    for setting, definition in SETTINGS.items():
+        assert set(costs["static"][setting]) == set(definition["static"]["models"])
+        assert all(cost > 0 for cost in costs["static"][setting].values())
+    networks = {model["network"] for definition in SETTINGS.values() for model in definition["language"]["models"].values()}
+    assert set(costs["language"]) == networks
+    assert all(cost > 0 for cost in costs["language"].values())

@@ -123,6 +123,40 @@ def nalu_static_runtime(wildcards, attempt):
     return attempt * (10 + work // 2_000_000_000)
 
 
+NALU_STEP_COSTS = read_paper_yaml("nalu", "step_costs.yaml")
+
+
+def nalu_identity_priority(wildcards):
+    """A training job's Snakemake priority: its estimated CPU seconds on one thread, from the
+    measured cost of its kind of job (nalm/papers/nalu/step_costs.yaml), so that the scheduler
+    starts the longest jobs first and none runs alone at the end while a core idles (the paper
+    setting's static NALU did so for ten minutes). The Primer's and the NPU paper's unit. Order
+    only: the bytes are the same. Here: models x iterations x the cost per model-iteration."""
+    identity = NALU_CONFIG["identity"]
+    models = len(NALU_IDENTITY_BLOCKS[wildcards.block]) * identity["models"]
+    return max(1, round(models * identity["iterations"] * NALU_STEP_COSTS["identity"] / 1000))
+
+
+def nalu_static_priority(wildcards):
+    """As `nalu_identity_priority`: runs x iterations x the model's cost per run-iteration, which
+    grows with the training samples unless the model trains on moment points (`affine`)."""
+    static = NALU_CONFIG["static"]
+    definition = NALU_SETTINGS[wildcards.setting]["static"]["models"][wildcards.model]
+    cost = NALU_STEP_COSTS["static"][wildcards.setting][wildcards.model]
+    if not definition.get("affine"):
+        cost *= static["train_samples"] / NALU_STEP_COSTS["static_samples"]
+    runs = len(NALU_STATIC_BLOCKS[wildcards.block]) * len(NALU_SEEDS)
+    return max(1, round(runs * static["iterations"] * cost / 1000))
+
+
+def nalu_language_priority(wildcards):
+    """As `nalu_identity_priority`: seeds x evaluations x the network's cost per run-evaluation."""
+    setting, model = NALU_LANGUAGE_RUNS[wildcards.run]
+    network = NALU_SETTINGS[setting]["language"]["models"][model]["network"]
+    cost = NALU_STEP_COSTS["language"][network]
+    return max(1, round(len(NALU_SEEDS) * NALU_CONFIG["language"]["evaluations"] * cost / 1000))
+
+
 def nalu_language_arguments(wildcards):
     setting, model = NALU_LANGUAGE_RUNS[wildcards.run]
     language = NALU_CONFIG["language"]
