@@ -1,7 +1,7 @@
 """Longest NALU-paper training jobs first (issue 14): a job's Snakemake priority is its estimated
 CPU seconds from the measured cost of its kind (nalm/papers/nalu/step_costs.yaml), in the Primer's
 unit, so that the paper setting's static NALU (the longest job) is not started last and left to run
-alone while the other core idles, as it did for ten minutes in the first timed build."""
+alone while the other core idles, as it did for seven minutes in the first timed build."""
 
 import pytest
 from _workflow import PAPER_CONFIG, REPO, job_priorities, snakemake

@@ -130,7 +130,7 @@ def nalu_identity_priority(wildcards):
     """A training job's Snakemake priority: its estimated CPU seconds on one thread, from the
     measured cost of its kind of job (nalm/papers/nalu/step_costs.yaml), so that the scheduler
     starts the longest jobs first and none runs alone at the end while a core idles (the paper
-    setting's static NALU did so for ten minutes). The Primer's and the NPU paper's unit. Order
+    setting's static NALU did so for seven minutes). The Primer's and the NPU paper's unit. Order
     only: the bytes are the same. Here: models x iterations x the cost per model-iteration."""
     identity = NALU_CONFIG["identity"]
     models = len(NALU_IDENTITY_BLOCKS[wildcards.block]) * identity["models"]
