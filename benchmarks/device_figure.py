@@ -4,6 +4,7 @@
     python benchmarks/device_figure.py --device cuda --figure fig16_mul
     python benchmarks/device_figure.py --device cpu --seeds 2 --iterations 300 --check-iterations 200
     python benchmarks/device_figure.py --device cuda --profile-steps 300 --experiments in2_add_NAU
+    python benchmarks/device_figure.py --device cuda --no-checks --side-by-side   # 5 processes, one GPU
 
 First, at --check-iterations (unless --no-checks), the device's two checks below; then, for every
 experiment of the figure (`nalm/papers/primer/figures.yaml`, `experiments.tsv`; --experiments picks
@@ -17,6 +18,11 @@ seconds (the device synchronised) and run-iterations/s, then the figure's total.
   of the runs' final extrapolation MSEs and how many runs agree within 1e-4 relative (a GPU's
   kernels round differently from the CPU's, so equal bits are not expected).
 
+With --side-by-side the blocks train at the same time instead, each in its own one-thread process
+of this script on DEVICE (how a Snakemake build with `device: cuda` and enough --cores starts a
+figure's training jobs), and the wall time of all of them is printed: a GPU that one process
+keeps busy a few percent of the time takes several.
+
 With --profile-steps N, each experiment's step is also profiled over N steps (torch.profiler, the
 device's kernels too): wall ms per step, the device's kernel time per step, operators and kernels
 per step and the top operators, to say whether the device computes or waits for the host.
@@ -27,6 +33,7 @@ Prints one line per check (and, for a block that differs alone, where it first d
 
 import argparse
 import math
+import subprocess
 import sys
 import time
 
@@ -137,6 +144,28 @@ def profile_step(experiment, seeds: int, steps: int, device: str) -> None:
     print("      top host time: " + ", ".join(f"{e.key} {e.self_cpu_time_total / steps:.0f} us" for e in top), flush=True)
 
 
+def side_by_side(experiments, args) -> float:
+    """Wall seconds to train every block at once, each in its own one-thread process of this script
+    on `args.device`; prints each process's timing line."""
+    common = ["--device", args.device, "--figure", args.figure, "--seeds", str(args.seeds), "--no-checks"]
+    if args.iterations:
+        common += ["--iterations", str(args.iterations)]
+    started = time.perf_counter()
+    processes = [
+        subprocess.Popen([sys.executable, __file__, *common, "--experiments", experiment[0]],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for experiment in experiments
+    ]
+    outputs = [process.communicate() for process in processes]
+    wall = time.perf_counter() - started
+    for experiment, process, (out, err) in zip(experiments, processes, outputs):
+        if process.returncode != 0:
+            last = err.strip().splitlines()[-1] if err.strip() else f"exit status {process.returncode}"
+            raise SystemExit(f"--side-by-side: {experiment[0]} failed: {last}")
+        print(next(line for line in out.splitlines() if " runs x " in line), flush=True)
+    return wall
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cuda", help="torch device to train on (default cuda)")
@@ -147,6 +176,8 @@ def main() -> int:
     parser.add_argument("--check-iterations", type=int, default=2000, help="iterations of the two checks (default 2000)")
     parser.add_argument("--no-checks", action="store_true", help="time the blocks only")
     parser.add_argument("--profile-steps", type=int, default=0, help="profile each experiment over N steps (default 0: no)")
+    parser.add_argument("--side-by-side", action="store_true",
+                        help="train the blocks at the same time, one process each, and print the wall time of all")
     args = parser.parse_args()
     if args.device.startswith("cuda") and not torch.cuda.is_available():
         raise SystemExit(f"--device {args.device}: no CUDA device is available to this torch build")
@@ -172,6 +203,10 @@ def main() -> int:
     if args.profile_steps:
         for experiment in experiments:
             profile_step(experiment, args.seeds, args.profile_steps, args.device)
+    if args.side_by_side:
+        wall = side_by_side(experiments, args)
+        print(f"training of {args.figure}, {len(experiments)} blocks side by side: {wall:.1f} s wall on {args.device}", flush=True)
+        experiments = []
     total = 0.0
     for experiment in experiments:
         iterations = args.iterations or experiment[4]
@@ -179,7 +214,8 @@ def main() -> int:
         total += seconds
         rate = len(logs) * (iterations + 1) / seconds
         print(f"  {experiment[0]:<16} {len(logs)} runs x {iterations:,} iterations: {seconds:8.1f} s ({rate:,.0f} run-it/s)", flush=True)
-    print(f"training of {args.figure}: {total:.1f} s on {args.device}", flush=True)
+    if not args.side_by_side:
+        print(f"training of {args.figure}: {total:.1f} s on {args.device}", flush=True)
     if args.device.startswith("cuda"):
         print(f"peak device memory: {torch.cuda.max_memory_allocated() / 2**20:.0f} MiB")
     if not args.no_checks:

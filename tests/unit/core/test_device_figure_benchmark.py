@@ -73,3 +73,12 @@ def test_first_difference_names_the_metric_step_and_size():
     assert first_difference(a, b).startswith("mse first at step 2,000 (0.25 vs 0.2500001)")
     b.metrics = {"mse": [1.0, 0.5, 0.25]}
     assert first_difference(a, b) == "scalars differ (metrics equal)"
+
+
+def test_side_by_side_trains_every_block_in_its_own_process_and_prints_the_wall_time():
+    done = run("--device", "cpu", "--seeds", "1", "--iterations", "30", "--no-checks", "--side-by-side",
+               "--experiments", "in2_add_NAU", "in2_add_NALU")
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert sorted(line.split()[0] for line in lines if " runs x 30 iterations" in line) == ["in2_add_NALU", "in2_add_NAU"]
+    assert lines[-1].startswith("training of fig14_add, 2 blocks side by side: ") and lines[-1].endswith(" s wall on cpu")
