@@ -81,6 +81,14 @@ def job_priorities(output):
     return jobs
 
 
+def planned_priorities(*arguments, workdir, rules):
+    """(rule, wildcards, priority) of every job of `rules` that a dry run with 2 cores plans."""
+    result = snakemake("--dry-run", "--cores", "2", *arguments, workdir=workdir)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    return [job for job in job_priorities(output) if job[0] in rules]
+
+
 def load_config(*paths):
     """The config as Snakemake merges it: mappings key by key, everything else replaced."""
 

@@ -4,7 +4,7 @@ unit, so that the paper setting's static NALU (the longest job) is not started l
 alone while the other core idles, as it did for seven minutes in the first timed build."""
 
 import pytest
-from _workflow import PAPER_CONFIG, REPO, job_priorities, snakemake
+from _workflow import PAPER_CONFIG, REPO, planned_priorities
 
 pytestmark = pytest.mark.workflow
 
@@ -13,11 +13,8 @@ CONFIGS = ["--configfile", str(PAPER_CONFIG), str(REPO / "config" / "nalu-30min.
 
 def priorities(*arguments, workdir):
     """{(rule, job): priority} of every planned NALU training job."""
-    result = snakemake("--dry-run", "--cores", "2", *arguments, workdir=workdir)
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-3000:]
-    return {(rule, "/".join(wildcards.values())): priority for rule, wildcards, priority in job_priorities(output)
-            if rule in ("nalu_identity", "nalu_static", "nalu_language")}
+    jobs = planned_priorities(*arguments, workdir=workdir, rules=("nalu_identity", "nalu_static", "nalu_language"))
+    return {(rule, "/".join(wildcards.values())): priority for rule, wildcards, priority in jobs}
 
 
 def test_the_paper_settings_static_nalu_comes_first(workdir):

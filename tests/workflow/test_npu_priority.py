@@ -3,7 +3,7 @@ seconds, runs x updates x the model's measured cost per run-update (nalm/papers/
 in the Primer's unit, so that a 100-input job is not started last and left to run alone."""
 
 import pytest
-from _workflow import PAPER_CONFIG, job_priorities, snakemake
+from _workflow import PAPER_CONFIG, planned_priorities
 
 pytestmark = pytest.mark.workflow
 
@@ -13,11 +13,8 @@ TARGETS = ["results/figures/npu/npu_example.pdf", "results/tables/npu/layers_err
 
 def priorities(*arguments, workdir):
     """{(rule, experiment, block): priority} of every planned training job."""
-    result = snakemake("--dry-run", "--cores", "2", *arguments, workdir=workdir)
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-3000:]
-    return {(rule, wildcards["experiment"], wildcards["block"]): priority
-            for rule, wildcards, priority in job_priorities(output) if rule in ("npu_train", "primer_train")}
+    jobs = planned_priorities(*arguments, workdir=workdir, rules=("npu_train", "primer_train"))
+    return {(rule, wildcards["experiment"], wildcards["block"]): priority for rule, wildcards, priority in jobs}
 
 
 def test_the_100_input_blocks_come_first_and_share_the_primers_unit(workdir):

@@ -4,7 +4,7 @@ times its preset's seconds for that block (nalm/papers/primer/step_costs.yaml), 
 alone while the other core idles. Priority orders jobs only; it is no param and reruns nothing."""
 
 import pytest
-from _workflow import job_priorities, snakemake
+from _workflow import planned_priorities
 
 pytestmark = pytest.mark.workflow
 
@@ -14,11 +14,8 @@ FIG20 = "results/figures/fig20_nau_in100_sub.pdf"
 
 def priorities(*targets, workdir):
     """{experiment: priority} of every planned training job."""
-    result = snakemake("--dry-run", "--cores", "2", *targets, workdir=workdir)
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-3000:]
-    return {wildcards["experiment"]: priority for rule, wildcards, priority in job_priorities(output)
-            if rule == "primer_train"}
+    jobs = planned_priorities(*targets, workdir=workdir, rules=("primer_train",))
+    return {wildcards["experiment"]: priority for rule, wildcards, priority in jobs}
 
 
 def test_the_costliest_training_jobs_come_first(workdir):

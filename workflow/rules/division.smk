@@ -38,6 +38,7 @@ rule division_train:
     benchmark:
         "results/benchmarks/division/train/{experiment}/{block}.tsv"
     threads: division_train_threads
+    priority: division_train_priority
     resources:
         mem_mb=division_train_mem_mb,
         runtime=division_train_runtime,

@@ -35,6 +35,7 @@ rule ntm_train:
     benchmark:
         "results/benchmarks/ntm/train/{task}/{block}.tsv"
     threads: 1
+    priority: ntm_train_priority
     resources:
         mem_mb=ntm_train_mem_mb,
         runtime=ntm_train_runtime,

@@ -194,6 +194,20 @@ def division_train_runtime(wildcards, attempt):
     return attempt * (10 + run_iterations // 300_000)
 
 
+DIVISION_STEP_COST = read_paper_yaml("division", "step_costs.yaml")["per_run_iteration_input"]
+
+
+def division_train_priority(wildcards):
+    """A training job's Snakemake priority: its estimated CPU seconds (runs x iterations x input size
+    x the measured cost of `step_costs.yaml`), so that the I = 10, 100,000-iteration blocks start
+    before the short ones and none is left to run alone at the end. The Primer's unit. Order only:
+    the bytes are the same."""
+    range_ids, seeds = _division_blocks_of(wildcards.experiment)[wildcards.block]
+    size = DIVISION_EXPERIMENTS[wildcards.experiment]["input_size"]
+    work = len(range_ids) * len(seeds) * division_iterations(wildcards.experiment) * size
+    return max(1, round(work * DIVISION_STEP_COST / 1000))
+
+
 def division_train_mem_mb(wildcards, threads, attempt):
     """MB for a cluster's memory limit; each worker process beyond the first holds its own torch
     (as primer_train_mem_mb)."""
