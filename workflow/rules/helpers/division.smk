@@ -194,6 +194,13 @@ def division_train_runtime(wildcards, attempt):
     return attempt * (10 + run_iterations // 300_000)
 
 
+def _division_block_work(wildcards):
+    """Runs x iterations x input size of a training block: what its cost scales with."""
+    range_ids, seeds = _division_blocks_of(wildcards.experiment)[wildcards.block]
+    size = DIVISION_EXPERIMENTS[wildcards.experiment]["input_size"]
+    return len(range_ids) * len(seeds) * division_iterations(wildcards.experiment) * size
+
+
 DIVISION_STEP_COST = read_paper_yaml("division", "step_costs.yaml")["per_run_iteration_input"]
 
 
@@ -202,10 +209,7 @@ def division_train_priority(wildcards):
     x the measured cost of `step_costs.yaml`), so that the I = 10, 100,000-iteration blocks start
     before the short ones and none is left to run alone at the end. The Primer's unit. Order only:
     the bytes are the same."""
-    range_ids, seeds = _division_blocks_of(wildcards.experiment)[wildcards.block]
-    size = DIVISION_EXPERIMENTS[wildcards.experiment]["input_size"]
-    work = len(range_ids) * len(seeds) * division_iterations(wildcards.experiment) * size
-    return max(1, round(work * DIVISION_STEP_COST / 1000))
+    return max(1, round(_division_block_work(wildcards) * DIVISION_STEP_COST / 1000))
 
 
 def division_train_mem_mb(wildcards, threads, attempt):
@@ -221,10 +225,7 @@ def division_train_threads(wildcards):
     x input size reach `division.train_threads.min_cost` on the CPU (the I = 10, 100,000-iteration
     experiments); 1 for cheaper blocks, which run side by side. No param: -c reruns nothing."""
     setting = DIVISION_CONFIG["train_threads"]
-    range_ids, seeds = _division_blocks_of(wildcards.experiment)[wildcards.block]
-    experiment = DIVISION_EXPERIMENTS[wildcards.experiment]
-    cost = len(range_ids) * len(seeds) * division_iterations(wildcards.experiment) * experiment["input_size"]
-    if config["device"] != "cpu" or cost < setting["min_cost"]:
+    if config["device"] != "cpu" or _division_block_work(wildcards) < setting["min_cost"]:
         return 1
     cores = workflow.cores if isinstance(workflow.cores, int) else setting["max"]
     return max(1, min(setting["max"], cores))

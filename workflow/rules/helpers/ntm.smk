@@ -89,20 +89,22 @@ def ntm_block_metrics(wildcards):
 _NTM_SECONDS = {"copy": 0.03, "repeatcopy": 0.06, "associative": 0.03, "prioritysort": 0.25}
 
 
+def _ntm_block_seconds(wildcards):
+    """Estimated CPU seconds of a training block: seeds x batch x iterations x the task's seconds."""
+    seeds = len(NTM_BLOCKS[wildcards.block])
+    return _NTM_SECONDS[wildcards.task] * NTM_CONFIG["batch_size"] * seeds * NTM_CONFIG["iterations"][wildcards.task]
+
+
 def ntm_train_runtime(wildcards, attempt):
     """Minutes for a cluster's wall-time limit: a generous estimate, doubled per retry."""
-    seeds = len(NTM_BLOCKS[wildcards.block])
-    work = _NTM_SECONDS[wildcards.task] * NTM_CONFIG["batch_size"] * seeds * NTM_CONFIG["iterations"][wildcards.task]
-    return attempt * (10 + int(work / 60))
+    return attempt * (10 + int(_ntm_block_seconds(wildcards) / 60))
 
 
 def ntm_train_priority(wildcards):
     """A training job's Snakemake priority: its estimated CPU seconds (seeds x batch x iterations x
     the task's seconds per run-iteration above, an upper estimate), so that the longest task's
     blocks start first. The Primer's unit. Order only: the bytes are the same."""
-    seeds = len(NTM_BLOCKS[wildcards.block])
-    work = _NTM_SECONDS[wildcards.task] * NTM_CONFIG["batch_size"] * seeds * NTM_CONFIG["iterations"][wildcards.task]
-    return max(1, round(work))
+    return max(1, round(_ntm_block_seconds(wildcards)))
 
 
 def ntm_train_mem_mb(wildcards, attempt):
