@@ -74,6 +74,20 @@ class RunLog:
             self.metrics.setdefault(name, [])
 
 
+def regularizer_weights(hyper: Hyperparameters, t: int, s: float, beta_value) -> dict:
+    """The weight of each of the network's regulariser terms at iteration t, by term name:
+    `W` λ·s(t); `W_npu` and `gate` λ_npu·β(t) under Heim's scaling, else λ_npu·s(t); `inalu`
+    iNALU's weight after its first iteration (its per-run gate is `Block.weighted_regularizers`')."""
+    npu_scale = (beta_value or 0.0) if hyper.reg_scale_type == "heim" else s
+    inalu = hyper.inalu_regularizer
+    return {
+        "W": hyper.regularizer * s,
+        "W_npu": hyper.regularizer_npu_w * npu_scale,
+        "gate": hyper.regularizer_gate * npu_scale,
+        "inalu": inalu["weight"] if inalu is not None and t > inalu["after_iteration"] else 0.0,
+    }
+
+
 class Block:
     """A block ready to train: network, optimiser and task for R runs."""
 
@@ -136,11 +150,40 @@ class Block:
             self.reinit.record(t, selection.double().cpu().numpy())
         return selection
 
+    def weighted_regularizers(self, weights: dict, last_selection: torch.Tensor) -> torch.Tensor:
+        """Σ weight·term over the network's regulariser terms, `[R]` (None when no term has a
+        weight); a term of weight 0 is not computed. iNALU's term counts only for runs whose last
+        logged selection metric is below its bound."""
+        regularizer = None
+        for name, term in self.network.regularizers().items():
+            weight = weights.get(name, 0.0)
+            if not weight:
+                continue
+            if name == "inalu":
+                weight = weight * (last_selection < self.hyper.inalu_regularizer["mse_below"]).float()
+            regularizer = weight * term if regularizer is None else regularizer + weight * term
+        return regularizer
+
+    def finish_gradients(self, beta_value) -> None:
+        """After backward: the L1 term's gradient (when the preset has one), then the per-run
+        norm clip and the value clip."""
+        hyper = self.hyper
+        if hyper.l1:
+            # d(β·Σ|p|)/dp = β·sign(p), as autograd's abs backward: cheaper than a graph
+            # (lp_norm 2: β·p/‖p‖₂ per parameter tensor)
+            grads = [p.grad for p in self.parameters]
+            torch._foreach_add_(grads, lp_gradient_per_run(self.parameters, hyper.lp_norm), alpha=beta_value)
+        if hyper.clip_grad_norm is not None:
+            clip_grad_norm_per_run(self.parameters, hyper.clip_grad_norm)
+        if hyper.clip_grad_value is not None:
+            for p in self.parameters:
+                if p.grad is not None:
+                    p.grad.clamp_(-hyper.clip_grad_value, hyper.clip_grad_value)
+
     def train(self, progress=None) -> list:
         """Run iterations 0..N inclusive; returns one `RunLog` per run."""
         hyper, network, task = self.hyper, self.network, self.task
         ramp_start, ramp_end = hyper.regularizer_ramp
-        inalu = hyper.inalu_regularizer
         last_selection = torch.full((len(self.runs),), math.inf, device=self.device)
         beta_value = hyper.beta[0] if self.uses_beta else None
         zero = torch.zeros(len(self.runs), device=self.device)
@@ -166,23 +209,11 @@ class Block:
             s = ramp(schedule_step(t), ramp_start, ramp_end)
             if self.uses_beta and t > 0 and t % hyper.beta_step == 0:
                 beta_value = beta_schedule(t, *hyper.beta, hyper.beta_step, hyper.beta_growth)
-            npu_scale = (beta_value or 0.0) if hyper.reg_scale_type == "heim" else s
-            # weights of the network's regulariser terms at t; a term with weight 0 is not computed
-            weights = {
-                "W": hyper.regularizer * s,
-                "W_npu": hyper.regularizer_npu_w * npu_scale,
-                "gate": hyper.regularizer_gate * npu_scale,
-                "inalu": inalu["weight"] if inalu is not None and t > inalu["after_iteration"] else 0.0,
-            }
+            weights = regularizer_weights(hyper, t, s, beta_value)
             if any(weights.values()):
-                for name, term in network.regularizers().items():
-                    weight = weights.get(name, 0.0)
-                    if not weight:
-                        continue
-                    if name == "inalu":
-                        # only runs whose last logged selection metric is below the bound
-                        weight = weight * (last_selection < inalu["mse_below"]).float()
-                    regularizer = regularizer + weight * term
+                regularizer = self.weighted_regularizers(weights, last_selection)
+                if regularizer is None:  # no term of the network has a weight now
+                    regularizer = zero
             if hyper.l1 and log_step:
                 # its value is needed for the log only; its gradient is added after backward
                 with torch.no_grad():
@@ -200,17 +231,7 @@ class Block:
             if ones is None or ones.dtype != loss.dtype:
                 ones = torch.ones_like(loss)
             loss.backward(ones)
-            if hyper.l1:
-                # d(β·Σ|p|)/dp = β·sign(p), as autograd's abs backward: cheaper than a graph
-                # (lp_norm 2: β·p/‖p‖₂ per parameter tensor)
-                grads = [p.grad for p in self.parameters]
-                torch._foreach_add_(grads, lp_gradient_per_run(self.parameters, hyper.lp_norm), alpha=beta_value)
-            if hyper.clip_grad_norm is not None:
-                clip_grad_norm_per_run(self.parameters, hyper.clip_grad_norm)
-            if hyper.clip_grad_value is not None:
-                for p in self.parameters:
-                    if p.grad is not None:
-                        p.grad.clamp_(-hyper.clip_grad_value, hyper.clip_grad_value)
+            self.finish_gradients(beta_value)
             self.optimizer.step()
             network.project_()
 
