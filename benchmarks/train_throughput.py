@@ -13,8 +13,10 @@ marked so), and the peak resident memory of that process.
 
 Targets (speed issue, one thread, 225 runs x 50,000 iterations measured in full on a quiet
 machine): <= 20 s for every Primer preset, <= 45 s for iNALU. For every preset that misses its
-target at 225 runs, the child profiles 300 more steps and the benchmark prints where the time
-goes: the share of the data stream, forward + loss, backward, optimiser and the rest of the step,
+target at 225 runs, the child profiles 300 more steps of the step as it is at iteration 40,000
+(every regulariser on; log steps apart) and the benchmark prints where the time goes: the share
+of the data stream, forward + loss, backward and optimiser, how many torch operators a step
+dispatches and how much of the step is spent inside them, the evaluations' share of the block,
 and the operators with the most self time (torch.profiler).
 
 With `--original-python/--original-src` (a checkout of `bmistry4/nalm-benchmark` and a Python
@@ -66,41 +68,106 @@ ORIGINAL_FLAGS = {
 ORIGINAL_ITERATIONS = 5000
 
 
+#: the iteration at which the profiled step is taken: past every Primer schedule event (the
+#: regulariser ramp ends at 35,000, iNALU's term starts after 10,000), so every term is on
+PROFILED_ITERATION = 40_000
+#: log steps of a 50,000-iteration block logged every 1,000 (0, 1,000, ..., 50,000)
+LOG_STEPS = FULL_ITERATIONS // 1000 + 1
+PHASES = ("data", "forward + loss", "backward", "optimiser")
+
+
+def _step_phases(block, beta_value):
+    """The four phases of one engine step late in training, as callables run in order: the
+    engine's own pieces (`regularizer_weights`, `Block.weighted_regularizers`,
+    `Block.finish_gradients`), without the log step's evaluation."""
+    import torch
+
+    from nalm.core.engine import regularizer_weights
+
+    task, network, optimizer = block.task, block.network, block.optimizer
+    weights = regularizer_weights(block.hyper, PROFILED_ITERATION, 1.0, beta_value)
+    # every run counts under iNALU's gate, as in a run that learns
+    selection = torch.zeros(len(block.runs))
+    state = {}
+
+    def data():
+        optimizer.zero_grad(set_to_none=True)
+        state["batch"] = task.next_batch()
+
+    def forward():
+        x, target = state["batch"]
+        loss = task.loss(network(x), target)
+        regularizer = block.weighted_regularizers(weights, selection) if any(weights.values()) else None
+        state["loss"] = loss if regularizer is None else loss + regularizer
+
+    def backward():
+        loss = state["loss"]
+        loss.backward(torch.ones_like(loss))
+        block.finish_gradients(beta_value)
+
+    def optimise():
+        optimizer.step()
+        network.project_()
+
+    return [data, forward, backward, optimise]
+
+
 def _profile(block, steps: int) -> dict:
-    """Shares of the step (data, forward + loss, backward, optimiser) and the top operators."""
+    """Where a step's time goes: the share of each phase, the operators with the most self time,
+    how many operators a step dispatches, and the evaluations' share of a full block.
+
+    The step is the engine's at iteration 40,000 (every regulariser on, the preset's L1 gradient
+    and clipping), timed phase by phase over `steps` steps and then profiled (torch.profiler)
+    over as many more. The log steps are left out of both (a 300-step window starting at 0
+    would hold 2 of them, 0.7%, where a block holds 51 in 50,000, 0.1%, and a 225-run
+    evaluation costs tens of steps); their cost is measured apart, as one evaluation x 51.
+    """
     import torch
     from torch.profiler import ProfilerActivity, profile, record_function
 
-    task, network, optimizer = block.task, block.network, block.optimizer
-    phases = {"data": 0.0, "forward + loss": 0.0, "backward": 0.0, "optimiser": 0.0}
-    ones = None
+    from nalm.core.schedules import beta as beta_schedule
+
+    hyper = block.hyper
+    beta_value = None
+    if block.uses_beta:
+        beta_value = beta_schedule(PROFILED_ITERATION, *hyper.beta, hyper.beta_step, hyper.beta_growth)
+    phases = _step_phases(block, beta_value)
+    seconds = dict.fromkeys(PHASES, 0.0)
     started = time.perf_counter()
-    for _ in range(steps):  # the step without the engine's schedules and logs, timed by phase
-        t0 = time.perf_counter()
-        optimizer.zero_grad(set_to_none=True)
-        x, target = task.next_batch()
-        t1 = time.perf_counter()
-        loss = task.loss(network(x), target)
-        for term in network.regularizers().values():
-            loss = loss + 0.01 * term
-        t2 = time.perf_counter()
-        ones = torch.ones_like(loss) if ones is None else ones
-        loss.backward(ones)
-        t3 = time.perf_counter()
-        optimizer.step()
-        network.project_()
-        t4 = time.perf_counter()
-        for name, (a, b) in zip(phases, [(t0, t1), (t1, t2), (t2, t3), (t3, t4)]):
-            phases[name] += b - a
+    for _ in range(steps):
+        for name, phase in zip(PHASES, phases):
+            t0 = time.perf_counter()
+            phase()
+            seconds[name] += time.perf_counter() - t0
     total = time.perf_counter() - started
     with profile(activities=[ProfilerActivity.CPU]) as prof:
-        with record_function("step"):
-            block.iterations = steps
-            block.train()
+        for _ in range(steps):
+            for name, phase in zip(PHASES, phases):
+                with record_function(name):
+                    phase()
+    events = [e for e in prof.events() if e.name not in PHASES]
+    # outermost operators: those not called from inside another aten operator
+    outermost = [e for e in events if e.name.startswith("aten::")
+                 and not (e.cpu_parent is not None and e.cpu_parent.name.startswith("aten::"))]
+    scopes = sum(e.cpu_time_total for e in prof.events() if e.name in PHASES)
     rows = sorted(prof.key_averages(), key=lambda e: e.self_cpu_time_total, reverse=True)
-    operators = [(e.key, e.count / steps, e.self_cpu_time_total / steps) for e in rows if e.key != "step"][:8]
-    return {"ms_per_step": 1e3 * total / steps, "phases": {k: v / total for k, v in phases.items()},
-            "operators": operators}
+    operators = [(e.key, e.count / steps, e.self_cpu_time_total / steps) for e in rows if e.key not in PHASES][:8]
+    task, network = block.task, block.network
+    network.eval()
+    with torch.no_grad():
+        task.evaluate(network)  # warm
+        t0 = time.perf_counter()
+        task.evaluate(network)
+        evaluation = time.perf_counter() - t0
+    network.train()
+    return {
+        "ms_per_step": 1e3 * total / steps,
+        "phases": {k: v / total for k, v in seconds.items()},
+        "operators": operators,
+        "operators_per_step": len(outermost) / steps,
+        "operator_share": sum(e.cpu_time_total for e in outermost) / scopes if scopes else float("nan"),
+        "evaluation_seconds": evaluation,
+    }
 
 
 def child(preset: str, op: str, runs: int, iterations: int, profile_steps: int) -> None:
@@ -175,7 +242,13 @@ def original_per_run(args, preset: str, op: str) -> tuple | None:
 
 def _print_profile(profile: dict) -> None:
     phases = ", ".join(f"{name} {share:.0%}" for name, share in profile["phases"].items())
-    print(f"    where the time goes ({profile['ms_per_step']:.2f} ms per step without logs and schedules): {phases}")
+    print(f"    where the time goes ({profile['ms_per_step']:.2f} ms per step at iteration {PROFILED_ITERATION:,}, "
+          f"log steps apart): {phases}")
+    print(f"    {profile['operators_per_step']:.0f} torch operators per step, "
+          f"{1e3 * profile['ms_per_step'] / profile['operators_per_step']:.1f} us per operator on average; "
+          f"{profile['operator_share']:.0%} of the profiled step inside them, the rest Python and autograd")
+    print(f"    evaluations: {LOG_STEPS} x {1e3 * profile['evaluation_seconds']:.1f} ms = "
+          f"{LOG_STEPS * profile['evaluation_seconds']:.1f} s of the block")
     for name, calls, microseconds in profile["operators"]:
         print(f"      {name:<45} {calls:>5.1f} calls/step {microseconds:>8.1f} us/step self")
 
