@@ -1,6 +1,8 @@
 """Rules every test follows, present and future.
 
 * One torch thread: small tensors run faster, and results do not depend on the core count.
+* `nalm` is imported before any test computes, so torch's CPU kernels are the pinned AVX2 ones
+  (`nalm.CPU_CAPABILITY`) whatever the machine: the committed records were made with them.
 * The SLURM cluster tests (marker `cluster`) are opt-in: they install and start system
   services, so they run only under `make test-cluster` (NALM_CLUSTER_TESTS=1).
 * No silent skips in CI: with CI=true a skip whose reason is not listed in `.ci/allowed-skips`
@@ -26,6 +28,8 @@ CLUSTER_OPT_IN = (
 
 # Small tensors: one thread is faster, and it keeps results independent of the core count.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import nalm  # noqa: E402,F401  (pins the CPU kernels before the first tensor operation)
 
 
 @pytest.fixture(autouse=True, scope="session")
