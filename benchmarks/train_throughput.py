@@ -71,8 +71,10 @@ ORIGINAL_ITERATIONS = 5000
 #: the iteration at which the profiled step is taken: past every Primer schedule event (the
 #: regulariser ramp ends at 35,000, iNALU's term starts after 10,000), so every term is on
 PROFILED_ITERATION = 40_000
-#: log steps of a 50,000-iteration block logged every 1,000 (0, 1,000, ..., 50,000)
-LOG_STEPS = FULL_ITERATIONS // 1000 + 1
+#: the Primer's log interval (`single_layer_benchmark.sh`), of our blocks and the original's runs
+LOG_INTERVAL = 1000
+#: log steps of a 50,000-iteration block logged every LOG_INTERVAL (0, 1,000, ..., 50,000)
+LOG_STEPS = FULL_ITERATIONS // LOG_INTERVAL + 1
 PHASES = ("data", "forward + loss", "backward", "optimiser")
 
 
@@ -184,7 +186,7 @@ def child(preset: str, op: str, runs: int, iterations: int, profile_steps: int) 
     specs = [RunSpec(i, e, rid, seed) for i, e, rid in pairs for seed in range(25)][:runs] if runs >= 25 else \
         [RunSpec(pairs[6][0], pairs[6][1], pairs[6][2], seed) for seed in range(runs)]
     started = time.perf_counter()
-    block = make_block(resolve(preset, op), SingleModuleTask(op), specs, iterations, 1000)
+    block = make_block(resolve(preset, op), SingleModuleTask(op), specs, iterations, LOG_INTERVAL)
     built = time.perf_counter()
     block.train()
     seconds = time.perf_counter() - built
@@ -213,7 +215,7 @@ def _original_timing(args, preset: str, op: str) -> tuple:
         environment["SAVE_DIR"] = os.path.join(scratch, "saves")
         command = [args.original_python, "experiments/single_layer_benchmark.py", "--operation", op,
                    *ORIGINAL_FLAGS[preset], "--interpolation-range", "[-20,-10]", "--extrapolation-range", "[-40,-20]",
-                   "--seed", "0", "--max-iterations", str(ORIGINAL_ITERATIONS), "--log-interval", "1000",
+                   "--seed", "0", "--max-iterations", str(ORIGINAL_ITERATIONS), "--log-interval", str(LOG_INTERVAL),
                    "--name-prefix", "throughput", "--remove-existing-data", "--no-cuda", "--no-save"]
         launched = time.time()
         done = subprocess.run(command, cwd=args.original_src, env=environment, capture_output=True, text=True)
@@ -223,9 +225,9 @@ def _original_timing(args, preset: str, op: str) -> tuple:
         if len(files) != 1:
             sys.exit(f"expected one event file from the original run, found {len(files)}")
         walls = {step: wall for wall, step, tag, _ in read_event_file(files[0]) if tag == "metric/valid/interpolation"}
-    if not {0, 1000, ORIGINAL_ITERATIONS} <= set(walls):
-        sys.exit(f"the original's event file lacks the log steps 0, 1000 and {ORIGINAL_ITERATIONS}")
-    ms = 1e3 * (walls[ORIGINAL_ITERATIONS] - walls[1000]) / (ORIGINAL_ITERATIONS - 1000)
+    if not {0, LOG_INTERVAL, ORIGINAL_ITERATIONS} <= set(walls):
+        sys.exit(f"the original's event file lacks the log steps 0, {LOG_INTERVAL} and {ORIGINAL_ITERATIONS}")
+    ms = 1e3 * (walls[ORIGINAL_ITERATIONS] - walls[LOG_INTERVAL]) / (ORIGINAL_ITERATIONS - LOG_INTERVAL)
     return ms, walls[0] - launched
 
 
